@@ -1,0 +1,98 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", _("Learner")
+    TRAINER = "trainer", _("Trainer")
+    HR = "hr", _("HR")
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
+    employee_no = models.CharField(_("employee number"), max_length=40, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIMEZONE, validators=[validate_timezone]
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    reminder_opt_in = models.BooleanField(_("reminder emails"), default=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_no"],
+                condition=~models.Q(employee_no=""),
+                name="unique_employee_no_when_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if self.manager_id and self.manager_id == self.pk:
+            raise ValidationError({"manager": _("A person cannot be their own manager.")})
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    def has_role(self, role: str) -> bool:
+        if not self.is_authenticated:
+            return False
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names = cached
+        return role in cached

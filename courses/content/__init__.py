@@ -1,0 +1,1 @@
+"""The content pipeline: read files, validate, render. Pure functions; no database access."""

@@ -1,0 +1,168 @@
+"""``::: name args`` … ``:::`` blocks in a module body: case boxes, tips, knowledge checks,
+calculators and reflection prompts. Parsing and checking only; rendering is in rendering.py."""
+
+import re
+from dataclasses import dataclass, field
+
+from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz
+from quizzes.syntax import Problem, ascii_form, fullwidth_chars
+
+from . import calculators
+
+OPEN_RE = re.compile(r"^:::\s*(?P<name>[A-Za-z][\w-]*)(?:\s+(?P<args>.*))?$")
+CLOSE_RE = re.compile(r"^:::\s*$")
+PARAM_RE = re.compile(r"^(?P<name>[a-z_]+)\s*:\s*(?P<value>[^|]*?)\s*(?:\|\s*(?P<label>.*))?$")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+DIRECTIVES = ("case", "tip", "check", "calculator", "reflection")
+PLACEHOLDER = "OPSACADEMYDIRECTIVE{}X"
+
+
+@dataclass
+class Directive:
+    name: str
+    args: str
+    line: int
+    lines: list[str]
+    body_line: int
+    question: ParsedQuestion | None = None
+    params: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    result: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip()
+
+
+def parse_directives(lines: list[str], first_line: int) -> tuple[str, list[Directive], list[Problem]]:
+    """Return the body with each directive replaced by a placeholder paragraph."""
+    out: list[str] = []
+    directives: list[Directive] = []
+    problems: list[Problem] = []
+    current: Directive | None = None
+    in_fence = False
+    for offset, raw in enumerate(lines):
+        number, line = first_line + offset, raw.strip()
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            (current.lines if current else out).append(raw)
+            continue
+        opened, closed = OPEN_RE.match(line), CLOSE_RE.match(line)
+        if current is None and opened:
+            current = Directive(opened["name"], (opened["args"] or "").strip(), number, [], number + 1)
+        elif current is not None and closed:
+            directives.append(current)
+            out.extend(["", PLACEHOLDER.format(len(directives) - 1), ""])
+            current = None
+        elif current is not None and opened:
+            problems.append(Problem(number, f"'::: {opened['name']}' opens inside the "
+                                    f"'::: {current.name}' block from line {current.line}; "
+                                    "close that one with ':::' first (blocks do not nest)"))
+        elif closed:
+            problems.append(Problem(number, "':::' closes a block that was never opened"))
+        else:
+            _check_fullwidth(line, number, problems)
+            (current.lines if current else out).append(raw)
+    if current is not None:
+        problems.append(Problem(current.line, f"'::: {current.name}' is never closed; add a ':::' line"))
+    for directive in directives:
+        problems.extend(check_directive(directive))
+    _check_unique_reflections(directives, problems)
+    return "\n".join(out), directives, problems
+
+
+def _check_fullwidth(line: str, number: int, problems: list[Problem]) -> None:
+    if fullwidth_chars(line) and ascii_form(line).startswith(":::") and not line.startswith(":::"):
+        problems.append(Problem(number, f"full-width {fullwidth_chars(line)!r} in a block marker; "
+                                "write it with ASCII colons, e.g. '::: case 标题'"))
+
+
+def check_directive(directive: Directive) -> list[Problem]:
+    if directive.name not in DIRECTIVES:
+        return [Problem(directive.line, f"unknown directive '{directive.name}'; "
+                        f"use one of {', '.join(DIRECTIVES)}")]
+    checker = {"case": _check_box, "tip": _check_box, "check": _check_check,
+               "calculator": _check_calculator, "reflection": _check_reflection}[directive.name]
+    return checker(directive)
+
+
+def _check_box(directive: Directive) -> list[Problem]:
+    if not directive.text:
+        return [Problem(directive.line, f"'::: {directive.name}' block is empty")]
+    return []
+
+
+def _check_check(directive: Directive) -> list[Problem]:
+    has_answer = any(ascii_form(l.strip()).lower().startswith("answer") for l in directive.lines)
+    marks = sum(l.strip().lower().startswith("- [x]") for l in directive.lines)
+    kind = "truefalse" if has_answer else ("multiple" if marks > 1 else "single")
+    header = f"## [{kind}] check"
+    questions, problems = parse_quiz([header, *directive.lines], directive.line)
+    directive.question = questions[0] if questions else None
+    return [Problem(p.line, p.message.replace("question 'check'", "knowledge check"))
+            for p in problems]
+
+
+def _check_reflection(directive: Directive) -> list[Problem]:
+    problems = []
+    if not KEY_RE.match(directive.args):
+        problems.append(Problem(directive.line, "a reflection needs an id: '::: reflection my-id' "
+                                "(lowercase letters, digits, '-'); saved answers are kept under it"))
+    if not directive.text:
+        problems.append(Problem(directive.line, "the reflection prompt is empty"))
+    return problems
+
+
+def _check_calculator(directive: Directive) -> list[Problem]:
+    kind = directive.args
+    if kind not in calculators.SPECS:
+        return [Problem(directive.line, f"unknown calculator {kind!r}; use one of "
+                        f"{', '.join(calculators.SPECS)}")]
+    spec = calculators.SPECS[kind]
+    known = {p.name: p for p in spec.params}
+    problems = []
+    for offset, raw in enumerate(directive.lines):
+        number, line = directive.body_line + offset, raw.strip()
+        if not line:
+            continue
+        match = PARAM_RE.match(line)
+        if not match:
+            problems.append(Problem(number, f"calculator lines look like 'name: value' "
+                                    f"(e.g. '{spec.params[0].name}: 100'), not {line!r}"))
+        elif match["name"] not in known and match["name"] not in calculators.OPTIONAL_KEYS:
+            names = ", ".join([*known, *calculators.OPTIONAL_KEYS])
+            problems.append(Problem(number, f"{kind} calculator has no parameter "
+                                    f"{match['name']!r} (it takes {names})"))
+        elif match["name"] in directive.params and not getattr(known.get(match["name"]), "repeat", False):
+            problems.append(Problem(number, f"parameter {match['name']!r} is given twice"))
+        else:
+            directive.params.setdefault(match["name"], []).append((match["value"], match["label"] or ""))
+    for param in spec.params:
+        if param.required and param.default is None and param.name not in directive.params:
+            problems.append(Problem(directive.line, f"{kind} calculator is missing {param.name!r}"))
+    if problems:
+        return problems
+    return _check_calculator_result(directive)
+
+
+def _check_calculator_result(directive: Directive) -> list[Problem]:
+    kind = directive.args
+    try:
+        directive.result = calculators.compute(kind, calculators.with_defaults(kind, directive.params))
+    except calculators.CalculatorError as error:
+        return [Problem(directive.line, f"{kind} calculator: {error}")]
+    expected = directive.params.get("expect")
+    if expected and expected[0][0] != directive.result:
+        return [Problem(directive.line, f"{kind} calculator gives {directive.result} for these "
+                        f"inputs, but 'expect' says {expected[0][0]}")]
+    return []
+
+
+def _check_unique_reflections(directives: list[Directive], problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for directive in directives:
+        if directive.name == "reflection" and directive.args:
+            if directive.args in seen:
+                problems.append(Problem(directive.line, f"reflection id '{directive.args}' is "
+                                        f"already used on line {seen[directive.args]}"))
+            seen.setdefault(directive.args, directive.line)

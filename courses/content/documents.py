@@ -1,0 +1,94 @@
+"""Split a content file into front matter, body (with directives) and quiz, keeping line numbers."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizzes.parser import ParsedQuestion, parse_quiz
+from quizzes.syntax import Problem, ascii_form, fullwidth_chars
+
+from .directives import Directive, parse_directives
+from .frontmatter import parse_front_matter
+
+MAX_FILE_BYTES = 256 * 1024
+QUIZ_MARKER = "=== quiz ==="
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass
+class Document:
+    schema: str
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    body_first_line: int = 1
+    directives: list[Directive] = field(default_factory=list)
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    has_quiz: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_source(path: Path) -> tuple[str | None, list[Problem]]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(1, f"file is {size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB "
+                              "(split the module)")]
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset "
+                              f"{error.start}); save the file as UTF-8")]
+
+
+def parse_document(text: str, schema: str) -> Document:
+    """Parse a module, part or course file's text. ``schema`` is 'module', 'part' or 'course'."""
+    doc = Document(schema=schema)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        doc.problems.append(Problem(1, "the file must start with a '---' line that opens the front matter"))
+        return doc
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        doc.problems.append(Problem(1, "front matter is not closed: add a '---' line after its fields"))
+        return doc
+    doc.meta, problems = parse_front_matter(lines[1:end], 2, schema)
+    doc.problems.extend(problems)
+    body_lines, quiz_lines, quiz_first = _split_quiz(lines, end + 1, schema, doc.problems)
+    doc.body_first_line = end + 2
+    doc.body, doc.directives, problems = parse_directives(body_lines, doc.body_first_line)
+    doc.problems.extend(problems)
+    if quiz_lines is not None:
+        doc.has_quiz = True
+        doc.questions, problems = parse_quiz(quiz_lines, quiz_first)
+        doc.problems.extend(problems)
+        if not doc.questions and not problems:
+            doc.problems.append(Problem(quiz_first - 1, "the quiz section has no questions"))
+    return doc
+
+
+def _split_quiz(lines: list[str], start: int, schema: str,
+                problems: list[Problem]) -> tuple[list[str], list[str] | None, int]:
+    in_fence = False
+    marker_at = None
+    for index in range(start, len(lines)):
+        line = lines[index].strip()
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        if line == QUIZ_MARKER:
+            if marker_at is not None:
+                problems.append(Problem(index + 1, f"a second '{QUIZ_MARKER}' line; a module has one quiz"))
+                continue
+            marker_at = index
+        elif fullwidth_chars(line) and ascii_form(line).replace(" ", "") == QUIZ_MARKER.replace(" ", ""):
+            problems.append(Problem(index + 1, f"full-width {fullwidth_chars(line)!r} in the quiz "
+                                    f"marker; write it exactly as '{QUIZ_MARKER}'"))
+    if marker_at is None:
+        return lines[start:], None, 0
+    if schema != "module":
+        problems.append(Problem(marker_at + 1, f"only module files can have a quiz, not {schema} files"))
+    return lines[start:marker_at], lines[marker_at + 1:], marker_at + 2

@@ -1,0 +1,74 @@
+"""Markdown → HTML → nh3 with an explicit allowlist. The only HTML the project marks safe."""
+
+from html import unescape
+
+import markdown
+import nh3
+from pymdownx.slugs import slugify
+
+# Bump when the renderer's output changes: the next import re-renders every stored module.
+RENDER_VERSION = 1
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
+    "del", "ins", "mark", "sub", "sup", "small", "code", "pre", "kbd", "blockquote", "ul", "ol",
+    "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "a", "img", "abbr", "span", "div", "figure", "figcaption", "details", "summary",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_URL_SCHEMES,
+    clean_content_tags={"script", "style"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def sanitise(html: str) -> str:
+    return _cleaner.clean(html)
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "toc", "abbr", "def_list"],
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "toc": {"slugify": slugify(case="lower"), "toc_depth": "2-3"},
+        },
+        output_format="html",
+    )
+
+
+def render_markdown(source: str) -> tuple[str, list[dict]]:
+    """Return sanitised HTML and the table of contents (level, id, title) of ## and ### headings."""
+    md = _markdown()
+    html = md.convert(source)
+    return sanitise(html), _flatten_toc(md.toc_tokens)
+
+
+def render_inline(source: str) -> str:
+    """A short piece (a question, a choice) rendered without a wrapping paragraph."""
+    html, _ = render_markdown(source)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+def _flatten_toc(tokens: list[dict]) -> list[dict]:
+    flat = []
+    for token in tokens:
+        flat.append({"level": token["level"], "id": token["id"], "title": unescape(token["name"])})
+        flat.extend(_flatten_toc(token.get("children", [])))
+    return flat

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.importer import ContentInvalid, content_import
+
+
+class Command(BaseCommand):
+    help = "Validate, render and load content into the database (nothing is written on any error)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", help="content folder or one course folder")
+        parser.add_argument("--force", action="store_true", help="re-render even unchanged files")
+
+    def handle(self, *args, path: str | None, force: bool, **options):
+        root = Path(path) if path else Path(settings.CONTENT_DIR)
+        try:
+            report = content_import(root=root, force=force)
+        except ContentInvalid as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(error.problems)} problem(s); nothing was imported") from None
+        for label in report.created:
+            self.stdout.write(f"created  {label}")
+        for label in report.updated:
+            self.stdout.write(f"updated  {label}")
+        for label in report.archived:
+            self.stdout.write(f"archived {label}")
+        self.stdout.write(self.style.SUCCESS(
+            f"{report.changed} changed ({len(report.created)} created, {len(report.updated)} "
+            f"updated, {len(report.archived)} archived), {report.unchanged} unchanged"))

@@ -1,0 +1,89 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import Quiz
+
+
+class ReviewPolicy(models.TextChoices):
+    AFTER_ATTEMPT = "after_attempt", _("After each attempt")
+    AFTER_PASS = "after_pass", _("After passing")
+    NEVER = "never", _("Never")
+
+
+class SourceTracked(models.Model):
+    """Rows imported from a content file: its text, hash and the renderer version used."""
+
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    source = models.TextField()
+    source_path = models.CharField(max_length=300, blank=True)
+    content_hash = models.CharField(max_length=64)
+    render_version = models.PositiveIntegerField()
+    archived_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(SourceTracked):
+    description_html = models.TextField(blank=True)
+    pass_mark = models.PositiveSmallIntegerField(default=80)
+    max_attempts = models.PositiveSmallIntegerField(default=0, help_text=_("0 means unlimited"))
+    cooldown_minutes = models.PositiveIntegerField(default=0)
+    review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
+                              default=ReviewPolicy.AFTER_ATTEMPT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]
+
+
+class Part(SourceTracked):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="parts")
+    order = models.PositiveSmallIntegerField()
+    description_html = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="unique_part_slug_per_course")
+        ]
+
+
+class ModuleQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Module(SourceTracked):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="modules")
+    order = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField(default=0, help_text="Order within the whole course.")
+    minutes = models.PositiveSmallIntegerField()
+    objectives = models.JSONField(default=list)
+    body_html = models.TextField()
+    toc = models.JSONField(default=list)
+    required = models.BooleanField(default=True)
+    quiz = models.OneToOneField(Quiz, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="module")
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
+    pass_mark_reason = models.CharField(max_length=300, blank=True)
+    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
+    cooldown_minutes = models.PositiveIntegerField(null=True, blank=True)
+    review = models.CharField(max_length=20, choices=ReviewPolicy.choices, blank=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="unique_module_slug_per_course")
+        ]
+
+    @property
+    def effective_pass_mark(self) -> int:
+        return self.pass_mark if self.pass_mark is not None else self.course.pass_mark

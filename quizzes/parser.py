@@ -1,0 +1,264 @@
+"""Parse the quiz block of a module file into plain data. Pure: no database, no HTML.
+
+Format (specified with examples in content/README.md):
+
+    ## [single] question-id
+    Question text (Markdown, may span lines)
+    - [x] right choice
+    - [ ] wrong choice
+    > Explanation shown after submission.
+
+Types: single, multiple, truefalse (``answer: true``), numeric (``answer: 190 ± 0.5 %``),
+text (``answer: 北极星指标 | North Star``).
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .syntax import Problem, ascii_form, fullwidth_chars, parse_number
+
+QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text")
+CHOICE_TYPES = ("single", "multiple")
+HEADER_RE = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<key>\S*)\s*(?P<rest>.*)$")
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+CHOICE_RE = re.compile(r"^[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+CHOICE_LIKE_RE = re.compile(r"^[-*]\s*\[[^\]]*\]")
+ANSWER_RE = re.compile(r"^answer\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+EXPLANATION_RE = re.compile(r"^>\s?(?P<text>.*)$")
+NUMERIC_ANSWER_RE = re.compile(
+    r"^(?P<value>[^\s±]+)\s*(?:(?:±|\+-|\+/-)\s*(?P<tolerance>[^\s]+))?\s*(?P<unit>.*)$"
+)
+TRUE_WORDS = {"true", "对", "正确", "是"}
+FALSE_WORDS = {"false", "错", "错误", "否"}
+MAX_QUESTIONS = 100
+MAX_CHOICES = 12
+
+
+@dataclass
+class ParsedChoice:
+    key: str
+    text: str
+    correct: bool
+    line: int
+
+
+@dataclass
+class ParsedQuestion:
+    key: str
+    kind: str
+    line: int
+    text: str = ""
+    choices: list[ParsedChoice] = field(default_factory=list)
+    explanation: str = ""
+    answer: dict = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """What the question means; a change here makes a new question version."""
+        choices = "|".join(f"{c.correct}:{c.text}" for c in self.choices)
+        return f"{self.kind}\n{self.text}\n{choices}\n{sorted(self.answer.items())}\n{self.explanation}"
+
+
+def choice_key(index: int) -> str:
+    return "abcdefghijkl"[index]
+
+
+def parse_quiz(lines: list[str], first_line: int) -> tuple[list[ParsedQuestion], list[Problem]]:
+    """Parse quiz lines; ``first_line`` is the file line number of ``lines[0]``."""
+    questions: list[ParsedQuestion] = []
+    problems: list[Problem] = []
+    current: ParsedQuestion | None = None
+    skipping = False  # inside a question whose header was unreadable: only report full-width slips
+    body: list[tuple[int, str]] = []
+    for offset, raw in enumerate(lines):
+        number = first_line + offset
+        line = raw.rstrip()
+        if line.startswith("##") or ascii_form(line).startswith("## ["):
+            if current is not None:
+                _finish(current, body, problems)
+            current, body = _header(line, number, problems), []
+            skipping = current is None
+            if current is not None:
+                questions.append(current)
+        elif skipping:
+            _fullwidth_syntax(line.strip(), number, problems)
+        elif current is None:
+            if line.strip():
+                problems.append(Problem(number, "text before the first question header "
+                                        "(expected a line like '## [single] question-id')"))
+        else:
+            body.append((number, line))
+    if current is not None:
+        _finish(current, body, problems)
+    _check_quiz(questions, first_line, problems)
+    return questions, problems
+
+
+def _header(line: str, number: int, problems: list[Problem]) -> ParsedQuestion | None:
+    match = HEADER_RE.match(line)
+    if not match:
+        wide = fullwidth_chars(line)
+        if wide and HEADER_RE.match(ascii_form(line)):
+            problems.append(Problem(number, f"full-width character(s) {wide!r} in a question "
+                                    "header; type them in ASCII, e.g. '## [single] my-id'"))
+        else:
+            problems.append(Problem(number, "question header must look like '## [type] id' "
+                                    f"with type one of {', '.join(QUESTION_TYPES)}"))
+        return None
+    kind, key, rest = match["kind"].strip(), match["key"], match["rest"]
+    if kind not in QUESTION_TYPES:
+        problems.append(Problem(number, f"unknown question type {kind!r}; "
+                                f"use one of {', '.join(QUESTION_TYPES)}"))
+        return None
+    if not KEY_RE.match(key):
+        problems.append(Problem(number, f"question id {key!r} must be 1–50 lowercase letters, "
+                                "digits or '-' (it keeps past attempts attached when you edit)"))
+        return None
+    if rest:
+        problems.append(Problem(number, f"unexpected text after the question id: {rest!r}"))
+    return ParsedQuestion(key=key, kind=kind, line=number)
+
+
+def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: list[Problem]) -> None:
+    text_lines: list[str] = []
+    explanation: list[str] = []
+    answers: list[tuple[int, str]] = []
+    for number, line in body:
+        stripped = line.strip()
+        if explanation and not stripped.startswith(">") and stripped:
+            problems.append(Problem(number, "text after the explanation; the explanation ('> …') "
+                                    "must be the last part of a question"))
+        elif m := CHOICE_RE.match(stripped):
+            question.choices.append(ParsedChoice(
+                key=choice_key(min(len(question.choices), 11)), text=m["text"].strip(),
+                correct=m["mark"] in "xX", line=number))
+        elif m := ANSWER_RE.match(stripped):
+            answers.append((number, m["value"].strip()))
+        elif m := EXPLANATION_RE.match(stripped):
+            explanation.append(m["text"])
+        elif _fullwidth_syntax(stripped, number, problems):
+            continue
+        elif CHOICE_LIKE_RE.match(stripped):
+            problems.append(Problem(number, "a choice must start with '- [x] ' (right) or "
+                                    "'- [ ] ' (wrong), followed by its text"))
+        elif question.choices or answers:
+            if stripped:
+                problems.append(Problem(number, "question text must come before the choices "
+                                        "or the answer line"))
+        else:
+            text_lines.append(line)
+    question.text = "\n".join(text_lines).strip()
+    question.explanation = "\n".join(explanation).strip()
+    _check_question(question, answers, problems)
+
+
+def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bool:
+    wide = fullwidth_chars(stripped)
+    if not wide:
+        return False
+    ascii_line = ascii_form(stripped)
+    for pattern, example in ((CHOICE_RE, "- [x] text"), (ANSWER_RE, "answer: 42"),
+                             (EXPLANATION_RE, "> explanation")):
+        if pattern.match(ascii_line) and not pattern.match(stripped):
+            problems.append(Problem(number, f"full-width character(s) {wide!r} where the syntax "
+                                    f"needs ASCII; write it like '{example}'"))
+            return True
+    return False
+
+
+def _check_question(question: ParsedQuestion, answers: list[tuple[int, str]],
+                    problems: list[Problem]) -> None:
+    where = f"question '{question.key}'"
+    if not question.text:
+        problems.append(Problem(question.line, f"{where} has no question text"))
+    if not question.explanation:
+        problems.append(Problem(question.line, f"{where} has no explanation (add '> …' lines "
+                                "that say why the right answer is right)"))
+    if question.kind in CHOICE_TYPES:
+        _check_choices(question, answers, problems)
+        return
+    if question.choices:
+        problems.append(Problem(question.choices[0].line,
+                                f"{where} is {question.kind}; it takes an 'answer:' line, not choices"))
+    if len(answers) != 1:
+        line = answers[1][0] if len(answers) > 1 else question.line
+        problems.append(Problem(line, f"{where} needs exactly one 'answer:' line"))
+        return
+    number, value = answers[0]
+    parse_answer = {"truefalse": _truefalse, "numeric": _numeric, "text": _text}[question.kind]
+    parse_answer(question, value, number, problems)
+
+
+def _check_choices(question: ParsedQuestion, answers, problems: list[Problem]) -> None:
+    where = f"question '{question.key}'"
+    if answers:
+        problems.append(Problem(answers[0][0], f"{where} is a choice question; mark the right "
+                                "choice with '- [x]' instead of an 'answer:' line"))
+    if len(question.choices) < 2:
+        problems.append(Problem(question.line, f"{where} needs at least two choices"))
+    if len(question.choices) > MAX_CHOICES:
+        problems.append(Problem(question.choices[MAX_CHOICES].line,
+                                f"{where} has more than {MAX_CHOICES} choices"))
+    right = sum(choice.correct for choice in question.choices)
+    if right == 0:
+        problems.append(Problem(question.line, f"{where} has no right answer; mark one with '- [x]'"))
+    elif question.kind == "single" and right > 1:
+        problems.append(Problem(question.line, f"{where} is single choice but marks {right} right "
+                                "answers; use [multiple] or leave one '- [x]'"))
+    seen: set[str] = set()
+    for choice in question.choices:
+        if not choice.text:
+            problems.append(Problem(choice.line, f"{where} has an empty choice"))
+        elif choice.text in seen:
+            problems.append(Problem(choice.line, f"{where} repeats the choice {choice.text!r}"))
+        seen.add(choice.text)
+
+
+def _truefalse(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        question.answer = {"value": True}
+    elif word in FALSE_WORDS:
+        question.answer = {"value": False}
+    else:
+        problems.append(Problem(line, f"true/false answer must be 'true' or 'false', not {value!r}"))
+
+
+def _numeric(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
+    match = NUMERIC_ANSWER_RE.match(value.strip())
+    number = parse_number(match["value"]) if match else None
+    if number is None:
+        problems.append(Problem(line, f"numeric answer {value!r} is not a number "
+                                "(write e.g. 'answer: 190 ± 0.5 %')"))
+        return
+    tolerance = Decimal(0)
+    if match["tolerance"] is not None:
+        parsed = parse_number(match["tolerance"])
+        if parsed is None or parsed < 0:
+            problems.append(Problem(line, f"tolerance {match['tolerance']!r} is not a "
+                                    "non-negative number"))
+            return
+        tolerance = parsed
+    question.answer = {"value": str(number), "tolerance": str(tolerance),
+                       "unit": match["unit"].strip()}
+
+
+def _text(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
+    accepted = [item.strip() for item in value.split("|") if item.strip()]
+    if not accepted:
+        problems.append(Problem(line, "text answer needs at least one accepted answer "
+                                "(separate alternatives with '|')"))
+        return
+    question.answer = {"accepted": accepted}
+
+
+def _check_quiz(questions: list[ParsedQuestion], first_line: int, problems: list[Problem]) -> None:
+    if len(questions) > MAX_QUESTIONS:
+        problems.append(Problem(questions[MAX_QUESTIONS].line,
+                                f"a quiz may hold at most {MAX_QUESTIONS} questions"))
+    seen: dict[str, int] = {}
+    for question in questions:
+        if question.key in seen:
+            problems.append(Problem(question.line, f"question id '{question.key}' is already used "
+                                    f"on line {seen[question.key]}; ids must be unique in a module"))
+        seen.setdefault(question.key, question.line)
