@@ -1,0 +1,9 @@
+// Progressive enhancements shared by every page. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.submit();
+  });
+})();
