@@ -83,6 +83,9 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
     for name, field in schema.items():
         if field.required and name not in data:
             problems.append(Problem(fallback, f"missing required field {name!r}"))
+    if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
+        problems.append(Problem(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
+                                "'pass_mark_reason' saying why it differs from the course"))
     return problems
 
 

@@ -48,6 +48,7 @@ def test_every_problem_in_every_file_is_reported(course_dir, capsys):
         (module_text("x", minuets=5), ":6: unknown field 'minuets'"),
         (module_text("x", slug="Bad Slug"), ":3: slug 'Bad Slug' must be lowercase"),
         (module_text("x", pass_mark=120), ":6: field 'pass_mark' must be at most 100"),
+        (module_text("x", pass_mark=60), ":6: a module's own 'pass_mark' needs a 'pass_mark_reason'"),
         ("---\ntitle：甲\n---\n", ":2: full-width '：' in a front-matter key"),
         (module_text("：：： case\n正文\n"), ":9: full-width '：' in a block marker"),
         (module_text("正文\n＝＝＝ quiz ＝＝＝\n"), ":10: full-width '＝' in the quiz marker"),
