@@ -16,7 +16,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         (
             _("Profile"),
-            {"fields": ("display_name", "department", "employee_no", "manager", "timezone", "language", "reminder_opt_in")},
+            {"fields": ("display_name", "department", "employee_no", "manager", "timezone",
+                        "language", "reminder_opt_in")},
         ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),

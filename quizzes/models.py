@@ -71,3 +71,6 @@ class Choice(models.Model):
                 fields=["question", "version", "key"], name="unique_choice_per_question_version"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.version} {self.key}"

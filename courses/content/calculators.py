@@ -8,6 +8,7 @@ figures the course text states. Each spec lists the parameters a trainer may wri
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from statistics import NormalDist
 
 from quizzes.syntax import parse_number
@@ -93,7 +94,7 @@ def roi(costs: list[Decimal], revenues: list[Decimal]) -> Decimal:
 def funnel(steps: list[Decimal]) -> Decimal:
     if len(steps) < 2 or steps[0] <= 0:
         raise CalculatorError("a funnel needs at least two steps and a first step above 0")
-    if any(later > earlier for earlier, later in zip(steps, steps[1:], strict=False)):
+    if any(later > earlier for earlier, later in pairwise(steps)):
         raise CalculatorError("each funnel step must be no larger than the one before it")
     return steps[-1] / steps[0] * 100
 

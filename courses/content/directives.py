@@ -93,8 +93,9 @@ def _check_box(directive: Directive) -> list[Problem]:
 
 
 def _check_check(directive: Directive) -> list[Problem]:
-    has_answer = any(ascii_form(l.strip()).lower().startswith("answer") for l in directive.lines)
-    marks = sum(l.strip().lower().startswith("- [x]") for l in directive.lines)
+    lines = [ascii_form(line.strip()).lower() for line in directive.lines]
+    has_answer = any(line.startswith("answer") for line in lines)
+    marks = sum(line.startswith("- [x]") for line in lines)
     kind = "truefalse" if has_answer else ("multiple" if marks > 1 else "single")
     header = f"## [{kind}] check"
     questions, problems = parse_quiz([header, *directive.lines], directive.line)

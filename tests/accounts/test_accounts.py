@@ -68,7 +68,8 @@ def test_profile_page_saves_fields_and_rejects_bad_timezone(learner_client, lear
         "display_name": "改名", "department": "客服部", "employee_no": "E001",
         "timezone": "Europe/Berlin", "language": "en"})
     learner.refresh_from_db()
-    assert (learner.display_name, learner.timezone, learner.reminder_opt_in) == ("改名", "Europe/Berlin", False)
+    assert learner.display_name == "改名" and learner.timezone == "Europe/Berlin"
+    assert learner.reminder_opt_in is False
 
 
 def test_profile_requires_login(client, db):

@@ -50,7 +50,8 @@ def test_dockerfile_runs_the_same_web_command():
 
 def test_every_environment_variable_the_code_reads_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    pattern = re.compile(r"""(?:environ\.get|env_bool|env_list|environ\.setdefault|getenv)\(\s*["'](\w+)["']""")
+    readers = r"environ\.get|env_bool|env_list|environ\.setdefault|getenv"
+    pattern = re.compile(rf"""(?:{readers})\(\s*["'](\w+)["']""")
     sources = [*(ROOT / "config").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
     for path in sources:
         for variable in pattern.findall(path.read_text(encoding="utf-8")):

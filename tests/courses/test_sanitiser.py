@@ -16,6 +16,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "security" / "xss-rsna
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "input",
                   "link", "meta", "base", "frame", "frameset", "applet"}
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
 C0_AND_SPACE = "".join(map(chr, range(0x21)))
 HAND_WRITTEN = [
     "<script>alert(1)</script>",
@@ -62,7 +63,7 @@ class Auditor(HTMLParser):
             # What a browser's URL parser does: trim C0 controls and spaces, drop tabs and newlines.
             cleaned = html.unescape(value or "").strip(C0_AND_SPACE)
             cleaned = cleaned.replace("\t", "").replace("\n", "").replace("\r", "").lower()
-            if name in {"href", "src", "action", "formaction", "xlink:href"} and cleaned.startswith(BAD_SCHEMES):
+            if name in URL_ATTRIBUTES and cleaned.startswith(BAD_SCHEMES):
                 self.problems.append(f"{name}={value}")
 
 
