@@ -90,6 +90,24 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
             module = modules.pop(module_source.slug, None)
             _module_import(course, part, module, module_source, position, report, force)
     _archive(course, parts.values(), modules.values(), report)
+    _quiz_settings_sync(course)
+
+
+def _quiz_settings_sync(course: Course) -> None:
+    """Copy each module's effective quiz rules (module value, else the course's) onto its quiz."""
+    for module in course.modules.live().select_related("quiz"):
+        quiz = module.quiz
+        if quiz is None:
+            continue
+        wanted = {
+            "pass_mark": module.effective_pass_mark,
+            "max_attempts": module.max_attempts if module.max_attempts is not None else course.max_attempts,
+            "cooldown_minutes": (module.cooldown_minutes if module.cooldown_minutes is not None
+                                 else course.cooldown_minutes),
+            "review": module.review or course.review,
+        }
+        if any(getattr(quiz, name) != value for name, value in wanted.items()):
+            Quiz.objects.filter(pk=quiz.pk).update(**wanted)
 
 
 def _part_import(course: Course, part: Part | None, source: PartSource,

@@ -1,13 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.models import Quiz
-
-
-class ReviewPolicy(models.TextChoices):
-    AFTER_ATTEMPT = "after_attempt", _("After each attempt")
-    AFTER_PASS = "after_pass", _("After passing")
-    NEVER = "never", _("Never")
+from quizzes.models import Quiz, ReviewPolicy
 
 
 class SourceTracked(models.Model):

@@ -30,7 +30,7 @@ def course_parts_with_modules(*, course: Course) -> list[Part]:
 
 def module_get(*, course_slug: str, module_slug: str) -> Module:
     return get_object_or_404(
-        Module.objects.live().select_related("course", "part"),
+        Module.objects.live().select_related("course", "part", "quiz"),
         course__slug=course_slug, slug=module_slug, course__archived_at__isnull=True,
     )
 

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Module
+
+
+class Enrollment(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-enrolled")
+        ASSIGNED = "assigned", _("Assigned")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_id}"
+
+
+class ModuleProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="module_progress")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="progress")
+    first_viewed_at = models.DateTimeField()
+    last_viewed_at = models.DateTimeField()
+    last_beat_at = models.DateTimeField(null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    best_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module"], name="one_progress_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.module_id}"
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.completed_at else "in_progress"
+
+
+class Reflection(models.Model):
+    """A learner's private answer to a reflection prompt; only they ever see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="reflections")
+    key = models.SlugField(max_length=50)
+    text = models.TextField(max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module", "key"], name="one_reflection_per_prompt")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.module_id}:{self.key}"
+
+
+class Certificate(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(max_length=20, unique=True)
+    issued_at = models.DateTimeField()
+    learner_name = models.CharField(max_length=200)
+    course_title = models.CharField(max_length=200)
+    total_seconds = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.course_title}"
+
+    @property
+    def hours(self) -> float:
+        return round(self.total_seconds / 3600, 1)

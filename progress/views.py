@@ -1,21 +1,182 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
+from courses.models import Module
+from quizzes.attempts import StaleAttempt, attempt_submit, question_retry
+from quizzes.grading import InvalidResponse
+from quizzes.models import Attempt, QuestionResult
+
+from . import selectors, services
+from .certificates import certificate_pdf
+from .models import Certificate
+from .player import quiz_state
+
+
+def course_outline(request, course_slug: str):
+    course = course_selectors.course_get(slug=course_slug)
+    parts = course_selectors.course_parts_with_modules(course=course)
+    context = {
+        "course": course, "parts": parts,
+        "total_minutes": sum(m.minutes for p in parts for m in p.modules.all()),
+        "progress": selectors.course_progress(user=request.user, course=course),
+    }
+    return render(request, "progress/outline.html", context)
+
+
+@require_POST
+@login_required
+def course_enrol(request, course_slug: str):
+    course = course_selectors.course_get(slug=course_slug)
+    services.enrollment_ensure(user=request.user, course=course)
+    return redirect("progress:continue", course_slug=course.slug)
+
+
+@login_required
+def course_continue(request, course_slug: str):
+    course = course_selectors.course_get(slug=course_slug)
+    progress = selectors.course_progress(user=request.user, course=course)
+    if progress.next_module is None:
+        return redirect("progress:outline", course_slug=course.slug)
+    return redirect("progress:module", course_slug=course.slug, module_slug=progress.next_module["slug"])
+
+
+def _module_context(request, module: Module, *, data=None, error: str = "") -> dict:
+    siblings = course_selectors.module_siblings(course=module.course)
+    index = next(i for i, m in enumerate(siblings) if m["id"] == module.id)
+    enrollment = services.enrollment_ensure(user=request.user, course=module.course)
+    progress = services.module_view_record(user=request.user, module=module, enrollment=enrollment)
+    return {
+        "module": module, "course": module.course, "part": module.part, "progress": progress,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "position": index + 1, "module_count": len(siblings),
+        "quiz": quiz_state(user=request.user, module=module, data=data, error=error),
+        "reflections": selectors.reflections_for(user=request.user, module=module),
+        "heartbeat_seconds": services.HEARTBEAT_SECONDS,
+        "idle_seconds": services.IDLE_CUTOFF_SECONDS,
+    }
 
 
 @login_required
 def module_player(request, course_slug: str, module_slug: str):
     module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-    siblings = course_selectors.module_siblings(course=module.course)
-    index = next(i for i, m in enumerate(siblings) if m["id"] == module.id)
-    context = {
-        "module": module,
-        "course": module.course,
-        "part": module.part,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "position": index + 1,
-        "module_count": len(siblings),
-    }
-    return render(request, "progress/module.html", context)
+    return render(request, "progress/module.html", _module_context(request, module))
+
+
+@require_POST
+@login_required
+def quiz_submit(request, course_slug: str, module_slug: str):
+    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+    if module.quiz is None:
+        raise Http404
+    url = reverse("progress:module", args=[course_slug, module_slug])
+    try:
+        attempt_id = int(request.POST.get("attempt", ""))
+        state = quiz_state(user=request.user, module=module)
+        result = attempt_submit(user=request.user, attempt_id=attempt_id, data=request.POST,
+                                questions=state.questions)
+    except (ValueError, Attempt.DoesNotExist):
+        return HttpResponse(_("This quiz form is not valid. Reload the page and try again."), status=400)
+    except InvalidResponse as problem:
+        context = _module_context(request, module, data=request.POST,
+                                  error=_("Your answers could not be graded: %(reason)s") % {"reason": problem})
+        return render(request, "progress/module.html", context, status=400)
+    except StaleAttempt:
+        messages.warning(request, _("The quiz was updated while you were answering. Please answer it again."))
+        return redirect(f"{url}#quiz")
+    if result.graded_now:
+        services.quiz_result_record(user=request.user, module=module, attempt=result.attempt)
+    return redirect(f"{url}#quiz-result")
+
+
+@require_POST
+@login_required
+def module_read(request, course_slug: str, module_slug: str):
+    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+    services.module_mark_read(user=request.user, module=module)
+    return redirect(reverse("progress:module", args=[course_slug, module_slug]) + "#quiz")
+
+
+@require_POST
+@login_required
+def heartbeat(request, module_id: int):
+    module = get_object_or_404(Module.objects.live().select_related("course"), pk=module_id)
+    try:
+        seconds = int(request.POST.get("seconds", "0"))
+    except ValueError:
+        return JsonResponse({"error": "seconds must be a whole number"}, status=400)
+    progress = services.heartbeat_record(user=request.user, module=module, seconds=seconds,
+                                         reached_end=request.POST.get("reached_end") == "1")
+    return JsonResponse({"active_seconds": progress.active_seconds,
+                         "read": progress.read_at is not None,
+                         "completed": progress.completed_at is not None})
+
+
+@require_POST
+@login_required
+def reflection_save(request, module_id: int):
+    module = get_object_or_404(Module.objects.live(), pk=module_id)
+    key = request.POST.get("key", "")
+    try:
+        if not key.replace("-", "").isalnum() or not key.isascii():
+            raise services.ReflectionInvalid(_("Unknown reflection prompt."))
+        reflection = services.reflection_save(user=request.user, module=module, key=key,
+                                              text=request.POST.get("text", ""))
+    except services.ReflectionInvalid as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    return JsonResponse({"ok": True, "updated_at": reflection.updated_at.isoformat()})
+
+
+@login_required
+def dashboard(request):
+    return render(request, "progress/dashboard.html", selectors.dashboard(user=request.user))
+
+
+@login_required
+def mistakes(request):
+    return render(request, "progress/mistakes.html", {"mistakes": selectors.mistakes(user=request.user)})
+
+
+@require_POST
+@login_required
+def mistake_retry(request, result_id: int):
+    result = get_object_or_404(QuestionResult.objects.select_related("question"), pk=result_id,
+                               user=request.user, question__is_active=True)
+    question = result.question
+    raw = request.POST.getlist("answer") if question.kind == "multiple" else request.POST.get("answer")
+    try:
+        correct = question_retry(user=request.user, question=question, raw=raw)
+    except InvalidResponse:
+        messages.error(request, _("Choose or type an answer first."))
+        return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}")
+    if correct:
+        messages.success(request, _("Right! The question has left your mistake book."))
+    else:
+        messages.error(request, _("Not yet right. Read the module again and try once more."))
+    return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}")
+
+
+@login_required
+def certificate_detail(request, code: str):
+    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code, user=request.user)
+    return render(request, "progress/certificate.html", {"certificate": certificate})
+
+
+@login_required
+def certificate_download(request, code: str):
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+def certificate_verify(request, code: str):
+    certificate = Certificate.objects.filter(code=code.upper()).first()
+    return render(request, "progress/verify.html", {"certificate": certificate, "code": code},
+                  status=200 if certificate else 404)

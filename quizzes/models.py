@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .grading import AnswerKey
@@ -12,11 +14,24 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("Short text")
 
 
+class ReviewPolicy(models.TextChoices):
+    """When a learner sees right answers and explanations (like Moodle's review options)."""
+
+    AFTER_ATTEMPT = "after_attempt", _("After each attempt")
+    AFTER_PASS = "after_pass", _("After passing")
+    NEVER = "never", _("Never")
+
+
 class Quiz(models.Model):
-    """A set of questions. It does not know where it is shown."""
+    """A set of questions and the rules for taking it. It does not know where it is shown."""
 
     title = models.CharField(max_length=200)
     version = models.PositiveIntegerField(default=0, help_text="Goes up with every change.")
+    pass_mark = models.PositiveSmallIntegerField(default=80)
+    max_attempts = models.PositiveSmallIntegerField(default=0, help_text=_("0 means unlimited"))
+    cooldown_minutes = models.PositiveIntegerField(default=0)
+    review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
+                              default=ReviewPolicy.AFTER_ATTEMPT)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -74,3 +89,54 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.version} {self.key}"
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveIntegerField()
+    quiz_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # {question key: {"version": n, "choices": [[token, choice key], ...] in display order}}
+    layout = models.JSONField(default=dict)
+    responses = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField()
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "quiz", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz"], condition=models.Q(status="open"),
+                                    name="one_open_attempt_per_user_quiz"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.quiz_id} #{self.number} {self.status}"
+
+
+class QuestionResult(models.Model):
+    """A learner's latest answer to one question: what the 错题本 lists while it is wrong."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="question_results")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="results")
+    last_correct = models.BooleanField()
+    wrong_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="one_result_per_question")]
+        indexes = [models.Index(fields=["user", "last_correct"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.question_id} {'right' if self.last_correct else 'wrong'}"

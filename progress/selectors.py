@@ -1,0 +1,127 @@
+"""Reads about a learner's journey; each function runs a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Course, Module
+from quizzes.attempts import reveals_answers
+from quizzes.models import Attempt, QuestionResult
+from quizzes.selectors import answer_text
+
+from .models import Certificate, Enrollment, ModuleProgress, Reflection
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    enrollment: Enrollment | None
+    statuses: dict[int, str] = field(default_factory=dict)  # module id -> status
+    required: int = 0
+    completed: int = 0
+    next_module: dict | None = None
+    seconds: int = 0
+    certificate: Certificate | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.required) if self.required else 0
+
+
+def _module_rows(course_ids: list[int]) -> list[dict]:
+    return list(Module.objects.live().filter(course_id__in=course_ids).order_by("course_id", "position")
+                .values("id", "slug", "title", "course_id", "required"))
+
+
+def _next_module(modules: list[dict], statuses: dict[int, str], last_module_id: int | None) -> dict | None:
+    """Where "continue" leads: the last module opened if unfinished, else the first unfinished."""
+    by_id = {m["id"]: m for m in modules}
+    if last_module_id in by_id and statuses.get(last_module_id) != "completed":
+        return by_id[last_module_id]
+    return next((m for m in modules if statuses.get(m["id"]) != "completed"), None)
+
+
+def course_progress(*, user: User, course: Course) -> CourseProgress:
+    result = CourseProgress(course=course, enrollment=None)
+    if not user.is_authenticated:
+        return result
+    result.enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    rows = ModuleProgress.objects.filter(user=user, module__course=course, module__archived_at__isnull=True)
+    result.statuses = {r.module_id: r.status for r in rows}
+    result.seconds = sum(r.active_seconds for r in rows)
+    modules = _module_rows([course.pk])
+    required = [m for m in modules if m["required"]]
+    result.required = len(required)
+    result.completed = sum(result.statuses.get(m["id"]) == "completed" for m in required)
+    last = result.enrollment.last_module_id if result.enrollment else None
+    result.next_module = _next_module(modules, result.statuses, last)
+    result.certificate = Certificate.objects.filter(user=user, course=course).first()
+    return result
+
+
+def dashboard(*, user: User) -> dict:
+    enrollments = list(Enrollment.objects.filter(user=user, course__archived_at__isnull=True)
+                       .select_related("course").order_by("completed_at", "due_date", "-enrolled_at"))
+    course_ids = [e.course_id for e in enrollments]
+    modules = _module_rows(course_ids)
+    rows = list(ModuleProgress.objects.filter(user=user, module__course_id__in=course_ids,
+                                              module__archived_at__isnull=True)
+                .values("module_id", "module__course_id", "completed_at", "active_seconds"))
+    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user, course_id__in=course_ids)}
+    courses = []
+    for enrollment in enrollments:
+        mine = [m for m in modules if m["course_id"] == enrollment.course_id]
+        statuses = {r["module_id"]: "completed" if r["completed_at"] else "in_progress"
+                    for r in rows if r["module__course_id"] == enrollment.course_id}
+        required = [m for m in mine if m["required"]]
+        courses.append(CourseProgress(
+            course=enrollment.course, enrollment=enrollment, statuses=statuses, required=len(required),
+            completed=sum(statuses.get(m["id"]) == "completed" for m in required),
+            next_module=_next_module(mine, statuses, enrollment.last_module_id),
+            seconds=sum(r["active_seconds"] for r in rows if r["module__course_id"] == enrollment.course_id),
+            certificate=certificates.get(enrollment.course_id)))
+    total = ModuleProgress.objects.filter(user=user).aggregate(total=Sum("active_seconds"))["total"] or 0
+    return {"courses": courses, "recent_attempts": recent_attempts(user=user), "total_seconds": total,
+            "today": timezone.localdate(),
+            "mistake_count": QuestionResult.objects.filter(user=user, last_correct=False,
+                                                           question__is_active=True).count()}
+
+
+def recent_attempts(*, user: User, limit: int = 5) -> list[Attempt]:
+    return list(Attempt.objects.filter(user=user, status=Attempt.Status.SUBMITTED)
+                .select_related("quiz__module__course").order_by("-submitted_at")[:limit])
+
+
+def reflections_for(*, user: User, module: Module) -> dict[str, dict]:
+    return {r.key: {"text": r.text, "updated_at": r.updated_at.isoformat()}
+            for r in Reflection.objects.filter(user=user, module=module)}
+
+
+@dataclass
+class Mistake:
+    result: QuestionResult
+    module: Module
+    choices: list
+    reveal: bool
+    answer_text: str
+
+
+def mistakes(*, user: User) -> list[Mistake]:
+    """Questions whose latest answer was wrong, with what the review policy lets us show."""
+    results = list(QuestionResult.objects.filter(user=user, last_correct=False, question__is_active=True)
+                   .select_related("question__quiz__module__course", "question__quiz__module__part")
+                   .prefetch_related("question__choices").order_by("question__quiz__module__position",
+                                                                   "question__order"))
+    quiz_ids = {r.question.quiz_id for r in results}
+    passed = set(Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, passed=True)
+                 .values_list("quiz_id", flat=True))
+    items = []
+    for result in results:
+        question = result.question
+        choices = [c for c in question.choices.all() if c.version == question.version]
+        reveal = reveals_answers(question.quiz, has_passed=question.quiz_id in passed)
+        items.append(Mistake(result, question.quiz.module, choices, reveal,
+                             answer_text(question) if reveal else ""))
+    return items

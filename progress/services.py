@@ -1,0 +1,146 @@
+"""Writes about a learner's journey. Every counter moves by atomic UPDATEs, never read-modify-write."""
+
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import User
+from courses.models import Course, Module
+from quizzes.models import Attempt
+
+from .models import Certificate, Enrollment, ModuleProgress, Reflection
+
+# The browser counts active time only while the page is visible and the learner has touched
+# the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every
+# HEARTBEAT_SECONDS. The server accepts at most MAX_BEAT_SECONDS per report and never more
+# than the wall-clock time since the previous report, so totals cannot be inflated.
+HEARTBEAT_SECONDS = 15
+IDLE_CUTOFF_SECONDS = 60
+MAX_BEAT_SECONDS = 30
+BEAT_GRACE_SECONDS = 5
+REFLECTION_MAX_LENGTH = 5000
+CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def enrollment_ensure(*, user: User, course: Course,
+                      source: str = Enrollment.Source.SELF) -> Enrollment:
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course,
+                                                             defaults={"source": source})
+    except IntegrityError:  # a parallel request created it
+        enrollment = Enrollment.objects.get(user=user, course=course)
+    return enrollment
+
+
+def _progress_row(user: User, module: Module, now: datetime) -> tuple[ModuleProgress, bool]:
+    existing = ModuleProgress.objects.filter(user=user, module=module).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return ModuleProgress.objects.get_or_create(
+                user=user, module=module, defaults={"first_viewed_at": now, "last_viewed_at": now})
+    except IntegrityError:
+        return ModuleProgress.objects.get(user=user, module=module), False
+
+
+def module_view_record(*, user: User, module: Module, enrollment: Enrollment) -> ModuleProgress:
+    now = timezone.now()
+    progress, created = _progress_row(user, module, now)
+    if not created:
+        ModuleProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
+        progress.last_viewed_at = now
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_module=module, last_activity_at=now)
+    return progress
+
+
+def heartbeat_record(*, user: User, module: Module, seconds: int, reached_end: bool) -> ModuleProgress:
+    now = timezone.now()
+    progress, _ = _progress_row(user, module, now)
+    allowed = max(0, min(seconds, MAX_BEAT_SECONDS))
+    if progress.last_beat_at:
+        elapsed = (now - progress.last_beat_at).total_seconds() + BEAT_GRACE_SECONDS
+        allowed = int(min(allowed, max(elapsed, 0)))
+    ModuleProgress.objects.filter(pk=progress.pk).update(
+        active_seconds=F("active_seconds") + allowed, last_beat_at=now, last_viewed_at=now)
+    Enrollment.objects.filter(user=user, course_id=module.course_id).update(last_activity_at=now)
+    if reached_end:
+        return module_mark_read(user=user, module=module)
+    progress.refresh_from_db()
+    return progress
+
+
+def module_mark_read(*, user: User, module: Module) -> ModuleProgress:
+    now = timezone.now()
+    progress, _ = _progress_row(user, module, now)
+    ModuleProgress.objects.filter(pk=progress.pk, read_at__isnull=True).update(read_at=now)
+    return _complete_if_ready(progress.pk, module)
+
+
+def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> ModuleProgress:
+    now = timezone.now()
+    progress, _ = _progress_row(user, module, now)
+    ModuleProgress.objects.filter(pk=progress.pk).update(
+        best_score=Greatest(Coalesce(F("best_score"), Value(0)), Value(attempt.score)))
+    if attempt.passed:
+        ModuleProgress.objects.filter(pk=progress.pk, passed_at__isnull=True).update(passed_at=now)
+    return _complete_if_ready(progress.pk, module)
+
+
+def _complete_if_ready(progress_id: int, module: Module) -> ModuleProgress:
+    ready = Q(read_at__isnull=False) & (Q(passed_at__isnull=False) if module.quiz_id else Q())
+    updated = ModuleProgress.objects.filter(ready, pk=progress_id, completed_at__isnull=True).update(
+        completed_at=timezone.now())
+    progress = ModuleProgress.objects.select_related("user").get(pk=progress_id)
+    if updated:
+        course_completion_check(user=progress.user, course=module.course)
+    return progress
+
+
+def course_completion_check(*, user: User, course: Course) -> Certificate | None:
+    required = Module.objects.live().filter(course=course, required=True)
+    done = ModuleProgress.objects.filter(user=user, module__in=required, completed_at__isnull=False)
+    if done.count() < required.count():
+        return None
+    return certificate_issue(user=user, course=course)
+
+
+def certificate_issue(*, user: User, course: Course) -> Certificate:
+    existing = Certificate.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    seconds = ModuleProgress.objects.filter(user=user, module__course=course).aggregate(
+        total=Sum("active_seconds"))["total"] or 0
+    code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                user=user, course=course, code=code, issued_at=now, learner_name=user.name,
+                course_title=course.title, total_seconds=seconds)
+    except IntegrityError:
+        return Certificate.objects.get(user=user, course=course)
+    Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+    return certificate
+
+
+class ReflectionInvalid(ValueError):
+    pass
+
+
+def reflection_save(*, user: User, module: Module, key: str, text: str) -> Reflection:
+    if f'data-key="{key}"' not in module.body_html or 'data-widget="reflection"' not in module.body_html:
+        raise ReflectionInvalid("这个模块没有这道思考题。")
+    if len(text) > REFLECTION_MAX_LENGTH:
+        raise ReflectionInvalid(f"回答最多 {REFLECTION_MAX_LENGTH} 个字符。")
+    reflection, _ = Reflection.objects.update_or_create(
+        user=user, module=module, key=key, defaults={"text": text})
+    return reflection

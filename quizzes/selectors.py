@@ -1,0 +1,96 @@
+"""Reads for showing quizzes: the form of an open attempt and the review of a graded one."""
+
+from dataclasses import dataclass, field
+
+from .models import Attempt, Question
+
+
+@dataclass
+class OptionView:
+    value: str
+    html: str
+    chosen: bool = False
+    correct: bool | None = None  # None: not revealed
+
+
+@dataclass
+class QuestionView:
+    key: str
+    kind: str
+    number: int
+    text_html: str
+    options: list[OptionView] = field(default_factory=list)
+    response: str = ""
+    right: bool | None = None
+    answer_text: str = ""
+    explanation_html: str = ""
+
+
+def attempt_form(attempt: Attempt, questions: list[Question], data=None) -> list[QuestionView]:
+    """Questions of an open attempt, choices in the attempt's shuffled order; no answers."""
+    views = []
+    for number, question in enumerate(questions, start=1):
+        view = QuestionView(question.key, question.kind, number, question.text_html)
+        given = data.getlist(f"q-{question.key}") if data is not None else []
+        view.options = _options(attempt, question, given)
+        view.response = given[0] if given and question.kind in ("numeric", "text", "truefalse") else ""
+        views.append(view)
+    return views
+
+
+def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool) -> list[QuestionView]:
+    """A graded attempt: right/wrong per question; right answers and explanations if revealed."""
+    views = []
+    for number, question in enumerate(questions, start=1):
+        response = attempt.responses.get(question.key)
+        view = QuestionView(question.key, question.kind, number, question.text_html,
+                            right=attempt.outcomes.get(question.key))
+        chosen = _chosen_tokens(attempt, question, response)
+        view.options = _options(attempt, question, chosen)
+        view.response = _response_text(question, response)
+        if reveal:
+            correct = {c.key for c in question.current_choices if c.is_correct}
+            token_keys = dict(attempt.layout.get(question.key, {}).get("choices", []))
+            for option in view.options:
+                option.correct = token_keys.get(option.value) in correct
+            view.answer_text = answer_text(question)
+            view.explanation_html = question.explanation_html
+        views.append(view)
+    return views
+
+
+def _options(attempt: Attempt, question: Question, chosen: list[str]) -> list[OptionView]:
+    if question.kind == "truefalse":
+        return [OptionView("true", "正确", "true" in chosen), OptionView("false", "错误", "false" in chosen)]
+    html = {c.key: c.text_html for c in question.current_choices}
+    pairs = attempt.layout.get(question.key, {}).get("choices", [])
+    return [OptionView(token, html.get(key, ""), token in chosen) for token, key in pairs]
+
+
+def _chosen_tokens(attempt: Attempt, question: Question, response) -> list[str]:
+    if question.kind == "truefalse":
+        return [] if response is None else ["true" if response else "false"]
+    if question.kind not in ("single", "multiple") or response is None:
+        return []
+    keys = {response} if isinstance(response, str) else set(response)
+    return [token for token, key in attempt.layout.get(question.key, {}).get("choices", []) if key in keys]
+
+
+def _response_text(question: Question, response) -> str:
+    if response is None or question.kind in ("single", "multiple", "truefalse"):
+        return ""
+    unit = question.answer.get("unit", "")
+    return f"{response} {unit}".strip() if question.kind == "numeric" else str(response)
+
+
+def answer_text(question: Question) -> str:
+    """The right answer in words, for review pages (never for an open attempt)."""
+    if question.kind == "numeric":
+        tolerance = question.answer["tolerance"]
+        spread = f" ± {tolerance}" if tolerance not in ("0", "0.0") else ""
+        return f"{question.answer['value']}{spread} {question.answer.get('unit', '')}".strip()
+    if question.kind == "text":
+        return " / ".join(question.answer["accepted"])
+    if question.kind == "truefalse":
+        return "正确" if question.answer["value"] else "错误"
+    return ""
