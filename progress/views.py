@@ -76,12 +76,12 @@ def quiz_submit(request, course_slug: str, module_slug: str):
     if module.quiz is None:
         raise Http404
     url = reverse("progress:module", args=[course_slug, module_slug])
+    attempt_id = request.POST.get("attempt", "")
+    state = quiz_state(user=request.user, module=module)
     try:
-        attempt_id = int(request.POST.get("attempt", ""))
-        state = quiz_state(user=request.user, module=module)
-        result = attempt_submit(user=request.user, attempt_id=attempt_id, data=request.POST,
-                                questions=state.questions)
-    except (ValueError, Attempt.DoesNotExist):
+        result = attempt_submit(user=request.user, attempt_id=int(attempt_id) if attempt_id.isdigit() else 0,
+                                data=request.POST, questions=state.questions)
+    except Attempt.DoesNotExist:
         return HttpResponse(_("This quiz form is not valid. Reload the page and try again."), status=400)
     except InvalidResponse as problem:
         context = _module_context(request, module, data=request.POST,
