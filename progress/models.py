@@ -61,7 +61,8 @@ class Reflection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "module", "key"], name="one_reflection_per_prompt")]
+        constraints = [models.UniqueConstraint(fields=["user", "module", "key"],
+                                               name="one_reflection_per_prompt")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.module_id}:{self.key}"

@@ -84,8 +84,8 @@ def quiz_submit(request, course_slug: str, module_slug: str):
     except Attempt.DoesNotExist:
         return HttpResponse(_("This quiz form is not valid. Reload the page and try again."), status=400)
     except InvalidResponse as problem:
-        context = _module_context(request, module, data=request.POST,
-                                  error=_("Your answers could not be graded: %(reason)s") % {"reason": problem})
+        error = _("Your answers could not be graded: %(reason)s") % {"reason": problem}
+        context = _module_context(request, module, data=request.POST, error=error)
         return render(request, "progress/module.html", context, status=400)
     except StaleAttempt:
         messages.warning(request, _("The quiz was updated while you were answering. Please answer it again."))
@@ -164,7 +164,7 @@ def mistake_retry(request, result_id: int):
 
 @login_required
 def certificate_detail(request, code: str):
-    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code, user=request.user)
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
     return render(request, "progress/certificate.html", {"certificate": certificate})
 
 

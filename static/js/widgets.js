@@ -274,7 +274,7 @@
       figureLabel: "整体转化率",
       figureUnit: "%",
       params: [
-        { name: "step", label: "步骤", repeat: true, min: 2, unitFromData: true }
+        { name: "step", label: "步骤", legend: "漏斗各步骤人数", repeat: true, min: 2, unitFromData: true }
       ],
       compute: function (v, ctx) {
         var steps = v.step, errors = [];
@@ -517,7 +517,7 @@
         var pairs = Array.isArray(written[param.name]) ? written[param.name] : [];
         if (param.repeat) {
           grid = null;
-          var legendText = param.label + (suffixFor(param) ? "（" + suffixFor(param) + "）" : "");
+          var legendText = (param.legend || param.label) + (suffixFor(param) ? "（" + suffixFor(param) + "）" : "");
           var list = el("ul", { className: "calc-rows" });
           var add = el("button", { type: "button", className: "calc-add" },
             [el("span", { "aria-hidden": "true", text: "＋ " }), "添加" + param.label]);
@@ -597,8 +597,7 @@
       if (messages.size) {
         var first = fields.filter(function (f) { return messages.has(f); })[0];
         var count = messages.size;
-        showProblem("暂无结果：有 " + count + " 处输入需要修改（" + first.label + "：" +
-          messages.get(first) + "）");
+        showProblem("暂无结果：有 " + count + " 处输入需要修改。" + first.label + "：" + messages.get(first));
         return;
       }
       if (outcome.problem) {

@@ -127,8 +127,10 @@ def test_attempt_limit_and_cooldown(learner_client, learner, quiz):
     assert "之后可以再试" in page and 'class="quiz-form"' not in page
 
 
-@pytest.mark.parametrize(("review", "after_fail", "after_pass"),
-                         [("after_attempt", True, True), ("after_pass", False, True), ("never", False, False)])
+POLICIES = [("after_attempt", True, True), ("after_pass", False, True), ("never", False, False)]
+
+
+@pytest.mark.parametrize(("review", "after_fail", "after_pass"), POLICIES)
 def test_review_policy_decides_when_explanations_appear(learner_client, learner, quiz, review,
                                                         after_fail, after_pass):
     Quiz.objects.filter(pk=quiz.pk).update(review=review)
