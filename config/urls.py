@@ -11,6 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("trainer/insights/", include("progress.insights.urls")),
+    path("trainer/", include("courses.authoring.urls")),
+    path("hr/", include("progress.hr.urls")),
+    path("reminders/", include("progress.reminders.urls")),
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]

@@ -15,6 +15,10 @@ class Enrollment(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
     enrolled_at = models.DateTimeField(auto_now_add=True)
     due_date = models.DateField(null=True, blank=True)
+    assignment = models.ForeignKey("progress.CourseAssignment", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="enrollments")
+    unassigned_at = models.DateTimeField(null=True, blank=True,
+                                         help_text=_("Set when HR withdraws the assignment; history stays."))
     completed_at = models.DateTimeField(null=True, blank=True)
     last_module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
