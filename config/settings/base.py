@@ -166,6 +166,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# Reminder emails (progress/reminders; see the README's "Reminder emails" section).
+# REMINDER_WINDOW: local daytime window "HH:MM-HH:MM", in each recipient's own time zone.
+REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
+# (REMINDER_DISPATCH_MINUTES, how often beat runs the dispatcher, is read by config/celery.py.)
+# REMINDER_REQUEUE_SECONDS: a reminder queued (or claimed by a worker) this long ago without being
+# sent is queued again by the next dispatch: covers a lost message or a worker killed mid-send.
+# Keep it well above the send task's time limit (60 s).
+REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
+# REMINDER_RETRY_BACKOFF_SECONDS: first retry delay after an SMTP/connection error (doubles, capped).
+REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", "30"))
+CELERY_IMPORTS = ["progress.hr.tasks"]
+
+# HR exports: bigger than this many rows run as a background job that emails a link.
+EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))
+EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
+EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
+
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "hr"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("learners/<int:user_id>/", views.learner, name="learner"),
+    path("export/", views.export, name="export"),
+    path("exports/", views.export_log, name="export_log"),
+    path("exports/<str:token>/", views.export_download, name="export_download"),
+    path("cohorts/", views.cohort_list, name="cohorts"),
+    path("cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<int:cohort_id>/assign/", views.cohort_assign, name="cohort_assign"),
+    path("cohorts/<int:cohort_id>/members/<int:user_id>/remove/", views.cohort_member_remove,
+         name="cohort_member_remove"),
+    path("assignments/<int:assignment_id>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
+    path("enrollments/<int:enrollment_id>/extend/", views.enrollment_extend, name="enrollment_extend"),
+]

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from courses.models import Course
+
+
+class CohortForm(forms.Form):
+    SOURCES = [("departments", _("Whole departments")), ("manager", _("A manager's team")),
+               ("upload", _("Upload a CSV or XLSX list of emails"))]
+    name = forms.CharField(label=_("Cohort name"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.ChoiceField(label=_("Members from"), choices=SOURCES, widget=forms.RadioSelect)
+    departments = forms.MultipleChoiceField(label=_("Departments"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    manager = forms.ModelChoiceField(label=_("Manager"), required=False,
+                                     queryset=User.objects.filter(reports__isnull=False).distinct())
+    upload = forms.FileField(label=_("File (first column or a column named email)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = (User.objects.exclude(department="").order_by("department")
+                       .values_list("department", flat=True).distinct())
+        self.fields["departments"].choices = [(d, d) for d in departments]
+
+    def clean(self):
+        data = super().clean()
+        needed = {"departments": "departments", "manager": "manager", "upload": "upload"}.get(data.get("source"))
+        if needed and not data.get(needed):
+            self.add_error(needed, _("Required for this way of choosing members."))
+        return data
+
+
+class AssignForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(archived_at__isnull=True))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+
+class ExtensionForm(forms.Form):
+    new_due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
