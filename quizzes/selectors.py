@@ -50,7 +50,7 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
         view.response = _response_text(question, response)
         if reveal:
             correct = {c.key for c in question.current_choices if c.is_correct}
-            token_keys = dict(attempt.layout.get(question.key, {}).get("choices", []))
+            token_keys = dict(_pairs(attempt, question))
             for option in view.options:
                 option.correct = token_keys.get(option.value) in correct
             view.answer_text = answer_text(question)
@@ -63,8 +63,13 @@ def _options(attempt: Attempt, question: Question, chosen: list[str]) -> list[Op
     if question.kind == "truefalse":
         return [OptionView("true", "正确", "true" in chosen), OptionView("false", "错误", "false" in chosen)]
     html = {c.key: c.text_html for c in question.current_choices}
-    pairs = attempt.layout.get(question.key, {}).get("choices", [])
-    return [OptionView(token, html.get(key, ""), token in chosen) for token, key in pairs]
+    return [OptionView(token, html.get(key, ""), token in chosen) for token, key in _pairs(attempt, question)]
+
+
+def _pairs(attempt: Attempt, question: Question) -> list[list[str]]:
+    """(token, choice key) in display order; attempts recorded without a layout used the keys."""
+    pairs = attempt.layout.get(question.key, {}).get("choices")
+    return pairs if pairs else [[c.key, c.key] for c in question.current_choices]
 
 
 def _chosen_tokens(attempt: Attempt, question: Question, response) -> list[str]:
@@ -73,7 +78,7 @@ def _chosen_tokens(attempt: Attempt, question: Question, response) -> list[str]:
     if question.kind not in ("single", "multiple") or response is None:
         return []
     keys = {response} if isinstance(response, str) else set(response)
-    return [token for token, key in attempt.layout.get(question.key, {}).get("choices", []) if key in keys]
+    return [token for token, key in _pairs(attempt, question) if key in keys]
 
 
 def _response_text(question: Question, response) -> str:
