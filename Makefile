@@ -42,3 +42,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache
+
+# Benchmark against PostgreSQL with 10,000 seeded learners (see README, "Benchmark").
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py

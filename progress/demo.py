@@ -195,6 +195,7 @@ class _Builder:
         self.progress: list[tuple] = []
         self.attempts: list[tuple] = []
         self.results: list[tuple] = []
+        self.rollups: dict[int, dict] = {}
 
     def take_quiz(self, user_id: int, info: _QuizInfo, ability: float, when: datetime) -> int:
         """Attempts until passed (at most four); returns the best score."""
@@ -235,6 +236,7 @@ def _learner_progress(builder: _Builder, person: User, modules: list[Module], in
     ability, target = rng.gauss(0.4, 0.8), _plan(rng, len(modules))
     if target == 0:
         return None, 0
+    first_row = len(builder.progress)
     day = today - timedelta(days=rng.randint(len(modules) // 2 + 5, 70))
     last_seen, completed = None, 0
     for index, module in enumerate(modules[: target + 1]):
@@ -252,7 +254,15 @@ def _learner_progress(builder: _Builder, person: User, modules: list[Module], in
             break
         completed += 1
         day += timedelta(days=rng.choice((0, 1, 1, 2, 3)))
+    builder.rollups[person.pk] = _rollup(builder.progress[first_row:])
     return last_seen, completed
+
+
+def _rollup(rows: list[tuple]) -> dict:
+    scores = [row[8] for row in rows if row[8] is not None]
+    return {"started_at": min(row[2] for row in rows), "active_seconds": sum(row[5] for row in rows),
+            "modules_completed": sum(1 for row in rows if row[9]),
+            "average_best_score": sum(scores) / len(scores) if scores else None}
 
 
 def _progress(rng: random.Random, people: list[User], enrollments: dict[int, Enrollment], modules: list[Module],
@@ -265,6 +275,8 @@ def _progress(rng: random.Random, people: list[User], enrollments: dict[int, Enr
         last_seen, completed = _learner_progress(builder, person, modules, infos, today, now)
         enrollment = enrollments[person.pk]
         enrollment.last_activity_at = last_seen
+        for name, value in builder.rollups.get(person.pk, {}).items():
+            setattr(enrollment, name, value)
         if completed == len(modules):
             enrollment.completed_at = last_seen + timedelta(minutes=30)
             finished.append(enrollment)

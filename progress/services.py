@@ -1,10 +1,10 @@
 """Writes about a learner's journey. Every counter moves by atomic UPDATEs, never read-modify-write."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import Avg, Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -52,14 +52,31 @@ def _progress_row(user: User, module: Module, now: datetime) -> tuple[ModuleProg
         return ModuleProgress.objects.get(user=user, module=module), False
 
 
+# Repeated views within this window (a reload, a quick back-and-forth) write nothing.
+VIEW_WRITE_INTERVAL = timedelta(seconds=60)
+
+
 def module_view_record(*, user: User, module: Module, enrollment: Enrollment) -> ModuleProgress:
     now = timezone.now()
     progress, created = _progress_row(user, module, now)
-    if not created:
+    if not created and now - progress.last_viewed_at >= VIEW_WRITE_INTERVAL:
         ModuleProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
         progress.last_viewed_at = now
-    Enrollment.objects.filter(pk=enrollment.pk).update(last_module=module, last_activity_at=now)
+    recent = enrollment.last_activity_at and now - enrollment.last_activity_at < VIEW_WRITE_INTERVAL
+    if enrollment.last_module_id != module.pk or not recent or enrollment.started_at is None:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_module=module, last_activity_at=now,
+                                                           started_at=Coalesce(F("started_at"), Value(now)))
     return progress
+
+
+def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
+    """Recompute the per-enrolment rollups HR reports read (a few dozen rows at most)."""
+    rows = ModuleProgress.objects.filter(user=user, module__course_id=course_id, module__archived_at__isnull=True)
+    totals = rows.aggregate(started=Min("first_viewed_at"), seconds=Sum("active_seconds"),
+                            done=Count("id", filter=Q(completed_at__isnull=False)), score=Avg("best_score"))
+    Enrollment.objects.filter(user=user, course_id=course_id).update(
+        started_at=totals["started"], active_seconds=totals["seconds"] or 0, modules_completed=totals["done"],
+        average_best_score=totals["score"])
 
 
 def heartbeat_record(*, user: User, module: Module, seconds: int, reached_end: bool) -> ModuleProgress:
@@ -71,7 +88,8 @@ def heartbeat_record(*, user: User, module: Module, seconds: int, reached_end: b
         allowed = int(min(allowed, max(elapsed, 0)))
     ModuleProgress.objects.filter(pk=progress.pk).update(
         active_seconds=F("active_seconds") + allowed, last_beat_at=now, last_viewed_at=now)
-    Enrollment.objects.filter(user=user, course_id=module.course_id).update(last_activity_at=now)
+    Enrollment.objects.filter(user=user, course_id=module.course_id).update(
+        last_activity_at=now, active_seconds=F("active_seconds") + allowed)
     if reached_end:
         return module_mark_read(user=user, module=module)
     progress.refresh_from_db()
@@ -92,7 +110,9 @@ def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> Modul
         best_score=Greatest(Coalesce(F("best_score"), Value(0)), Value(attempt.score)))
     if attempt.passed:
         ModuleProgress.objects.filter(pk=progress.pk, passed_at__isnull=True).update(passed_at=now)
-    return _complete_if_ready(progress.pk, module)
+    progress = _complete_if_ready(progress.pk, module)
+    enrollment_rollup_refresh(user=user, course_id=module.course_id)
+    return progress
 
 
 def _complete_if_ready(progress_id: int, module: Module) -> ModuleProgress:
@@ -101,6 +121,7 @@ def _complete_if_ready(progress_id: int, module: Module) -> ModuleProgress:
         completed_at=timezone.now())
     progress = ModuleProgress.objects.select_related("user").get(pk=progress_id)
     if updated:
+        enrollment_rollup_refresh(user=progress.user, course_id=module.course_id)
         course_completion_check(user=progress.user, course=module.course)
     return progress
 

@@ -4,14 +4,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from django import forms
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
 
-from ..models import CohortMember, Enrollment, ModuleProgress
+from ..models import CohortMember, Enrollment
 
 STATUSES = [
     ("not_started", _("Not started")),
@@ -71,13 +71,11 @@ class ReportFilters:
 def annotated_enrollments(today: date | None = None) -> QuerySet[Enrollment]:
     """Live enrolments, each with its status computed in SQL."""
     today = today or timezone.localdate()
-    started = ModuleProgress.objects.filter(user_id=OuterRef("user_id"), module__course_id=OuterRef("course_id"))
     return Enrollment.objects.filter(unassigned_at__isnull=True, course__archived_at__isnull=True).annotate(
-        started=Exists(started),
         status=Case(
             When(completed_at__isnull=False, then=Value("completed")),
             When(due_date__lt=today, then=Value("overdue")),
-            When(started=True, then=Value("in_progress")),
+            When(started_at__isnull=False, then=Value("in_progress")),
             default=Value("not_started"), output_field=CharField()),
     )
 

@@ -1,8 +1,8 @@
 """HR report reads: every number is an SQL aggregate; page sizes are fixed, queries are constant."""
 
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
 
 from accounts.models import User
 from courses.models import Course, Module
@@ -15,23 +15,12 @@ PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 40
 
 
-def _progress_of_row():
-    return ModuleProgress.objects.filter(user_id=OuterRef("user_id"), module__course_id=OuterRef("course_id"))
-
-
-def _per_row(aggregate, **filters):
-    rows = _progress_of_row().filter(**filters).values("user_id").annotate(value=aggregate).values("value")
-    return Subquery(rows)
-
-
 def report_rows(filters: ReportFilters) -> QuerySet[Enrollment]:
     """One row per (learner, course) with status, time, modules completed and average best score."""
     return (apply_filters(annotated_enrollments(), filters)
             .select_related("user", "user__manager", "course")
-            .annotate(seconds=Coalesce(_per_row(Sum("active_seconds")), 0),
-                      modules_done=Coalesce(_per_row(Count("id"), completed_at__isnull=False), 0,
-                                            output_field=IntegerField()),
-                      best_score=_per_row(Avg("best_score"), best_score__isnull=False))
+            .annotate(seconds=F("active_seconds"), modules_done=F("modules_completed"),
+                      best_score=F("average_best_score"))
             .order_by("user__department", "user__display_name", "user__email", "course__title"))
 
 

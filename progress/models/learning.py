@@ -23,6 +23,12 @@ class Enrollment(models.Model):
     last_module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Rollups of this learner's ModuleProgress in the course, kept current by progress.services so
+    # HR reports over thousands of learners aggregate one table instead of joining per learner.
+    started_at = models.DateTimeField(null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0)
+    modules_completed = models.PositiveIntegerField(default=0)
+    average_best_score = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from progress.hr import services
 from progress.models import ModuleProgress
+from progress.services import enrollment_rollup_refresh
 from tests.factories import UserFactory
 
 
@@ -35,5 +36,7 @@ def org(db, imported_course, hr_user):
     ModuleProgress.objects.create(user=ops[1], module=modules[0], first_viewed_at=now, last_viewed_at=now,
                                   active_seconds=120, best_score=50)
     ops[0].enrollments.update(completed_at=now)
+    for person in ops[:2]:
+        enrollment_rollup_refresh(user=person, course_id=imported_course.pk)
     return {"boss": boss, "ops": ops, "sales": sales, "cohort": cohort, "assignment": assignment,
             "course": imported_course, "modules": modules}

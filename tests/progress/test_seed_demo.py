@@ -75,3 +75,20 @@ def test_hr_report_and_learner_pages_work_on_demo_data(course, client, hr_user):
     client.force_login(learner)
     assert client.get("/me/").status_code == 200
     assert client.get("/courses/test-course/m-1-1/").status_code == 200
+
+
+def test_enrolment_rollups_match_the_progress_rows(course):
+    from progress.services import enrollment_rollup_refresh
+
+    call_command("seed_demo", "--learners", "30", "--seed", "4", "--course", "test-course")
+    stored = {e.user_id: (e.started_at, e.active_seconds, e.modules_completed, e.average_best_score)
+              for e in Enrollment.objects.all()}
+    for enrollment in Enrollment.objects.select_related("user"):
+        enrollment_rollup_refresh(user=enrollment.user, course_id=enrollment.course_id)
+    recomputed = {e.user_id: (e.started_at, e.active_seconds, e.modules_completed, e.average_best_score)
+                  for e in Enrollment.objects.all()}
+    assert stored.keys() == recomputed.keys()
+    for user_id, values in stored.items():
+        assert values[:3] == recomputed[user_id][:3]
+        assert (values[3] is None) == (recomputed[user_id][3] is None)
+        assert values[3] is None or abs(values[3] - recomputed[user_id][3]) < 1e-6

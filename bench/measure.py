@@ -1,0 +1,202 @@
+"""In-process measurements for the benchmark: sessions, SQL per request, COPY floor, dispatcher."""
+
+import io
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import django
+
+django.setup()
+
+import psycopg2  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts.roles import role_grant  # noqa: E402
+from courses.models import Course, Module  # noqa: E402
+from progress.demo import DEMO_DOMAIN  # noqa: E402
+from progress.hr.exports import matrix_rows  # noqa: E402
+from progress.hr.filters import ReportFilters, annotated_enrollments  # noqa: E402
+from progress.models import ModuleProgress  # noqa: E402
+from quizzes.attempts import attempt_start, current_questions  # noqa: E402
+
+SESSIONS = 40
+SUBMISSIONS = 240
+
+
+def database_ensure(url: str) -> None:
+    parts = urlparse(url)
+    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+                             password=parts.password, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
+    admin.close()
+
+
+def demo_learners() -> int:
+    return User.objects.filter(email__startswith="learner", email__endswith="@" + DEMO_DOMAIN).count()
+
+
+def _session(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def context(*, course_slug: str, module_slug: str) -> dict:
+    course = Course.objects.get(slug=course_slug)
+    module = Module.objects.get(course=course, slug=module_slug)
+    learners = list(User.objects.filter(email__startswith="learner", email__endswith="@" + DEMO_DOMAIN,
+                                        enrollments__course=course, enrollments__completed_at__isnull=True)
+                    .order_by("email")[: SESSIONS + SUBMISSIONS])
+    hr = User.objects.get(email=f"manager00000@{DEMO_DOMAIN}")
+    role_grant(user=hr, role="hr")
+    csrf = _get_new_csrf_string()
+    pairs = [(u, _session(u)) for u in learners]
+    return {
+        "course_id": course.pk, "module": module, "module_path": f"/courses/{course_slug}/{module_slug}/",
+        "learners": learners, "csrf": csrf,
+        "cookies": [f"sessionid={key}; csrftoken={csrf}" for _, key in pairs[:SESSIONS]],
+        "cookie_pairs": [key for _, key in pairs[:SESSIONS]],
+        "submitters": pairs[SESSIONS:],
+        "hr_cookie": f"sessionid={_session(hr)}; csrftoken={csrf}", "hr": hr,
+    }
+
+
+def _count(client: Client, method: str, path: str, data: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, data or {})
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+def queries_per_page(ctx: dict) -> dict:
+    client = Client()
+    learner = ctx["learners"][0]
+    client.force_login(learner)
+    client.get(ctx["module_path"])
+    counts = {"framework_floor": _count(client, "get", "/bench/floor/"),
+              "module_page": _count(client, "get", ctx["module_path"]),
+              "course_outline": _count(client, "get", ctx["module_path"].rsplit("/", 2)[0] + "/"),
+              "dashboard": _count(client, "get", "/me/")}
+    job = _job(learner, ctx)
+    counts["quiz_submit"] = _count(client, "post", job["path"], job["form"])
+    hr = Client()
+    hr.force_login(ctx["hr"])
+    counts["hr_report"] = _count(hr, "get", "/hr/")
+    return counts
+
+
+def _job(user: User, ctx: dict, session: str = "") -> dict:
+    """A prepared quiz form for one learner: an open attempt and mostly right answers."""
+    module = ctx["module"]
+    questions = current_questions(module.quiz)
+    attempt = attempt_start(user=user, quiz=module.quiz, questions=questions)
+    form = {"attempt": str(attempt.pk)}
+    for question in questions:
+        choices = dict((key, token) for token, key in attempt.layout[question.key]["choices"])
+        right = [c.key for c in question.current_choices if c.is_correct]
+        if question.kind in ("single", "multiple"):
+            form[f"q-{question.key}"] = [choices[k] for k in right]
+        elif question.kind == "truefalse":
+            form[f"q-{question.key}"] = "true" if question.answer["value"] else "false"
+        elif question.kind == "numeric":
+            form[f"q-{question.key}"] = question.answer["value"]
+        else:
+            form[f"q-{question.key}"] = question.answer["accepted"][0]
+    return {"path": ctx["module_path"] + "quiz/", "form": form, "csrf": ctx["csrf"],
+            "cookie": f"sessionid={session}; csrftoken={ctx['csrf']}"}
+
+
+def quiz_jobs(ctx: dict) -> list[dict]:
+    return [_job(user, ctx, session) for user, session in ctx["submitters"]]
+
+
+def copy_floor(course_id: int) -> dict:
+    """COPY the export's two queries (enrolments and module progress) straight to a sink."""
+    course = Course.objects.get(pk=course_id)
+    filters = ReportFilters(course_id=course_id)
+    enrollments = (annotated_enrollments().filter(course=course).order_by("user_id")
+                   .values_list("user_id", "user__display_name", "user__email", "user__department", "status"))
+    progress = (ModuleProgress.objects.filter(module__course=course, module__archived_at__isnull=True)
+                .order_by("user_id").values_list("user_id", "module_id", "completed_at"))
+    sink = io.StringIO()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for queryset in (enrollments, progress):
+            sql, params = queryset.query.sql_with_params()
+            cursor.cursor.copy_expert(f"COPY ({cursor.cursor.mogrify(sql, params).decode()}) TO STDOUT", sink)
+    elapsed = time.perf_counter() - started
+    rows = sum(1 for _ in matrix_rows(filters, course)) - 1
+    return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed}
+
+
+def dispatcher_seconds() -> dict:
+    from progress.models import ReminderLog
+
+    from progress.models import Enrollment
+    from progress.reminders.services import reminders_dispatch
+
+    before = set(ReminderLog.objects.values_list("pk", flat=True))
+    started = time.perf_counter()
+    result = reminders_dispatch()
+    elapsed = time.perf_counter() - started
+    ReminderLog.objects.exclude(pk__in=before).delete()
+    import redis
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    return {"seconds": elapsed, "enrollments": Enrollment.objects.count(), "result": str(result)}
+
+
+def page_weight(url: str, session: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return {"kb": float("nan"), "requests": 0, "note": "no chromium"}
+    total, count = 0, 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        context = browser.new_context()
+        host = urlparse(url).hostname
+        context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
+        page = context.new_page()
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(url, wait_until="networkidle")
+        for response in responses:
+            total += len(response.body())
+            count += 1
+        browser.close()
+    return {"kb": total / 1024, "requests": count}
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(p) for p in text)
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+
+
