@@ -30,7 +30,8 @@ def course_parts_with_modules(*, course: Course) -> list[Part]:
 
 def module_get(*, course_slug: str, module_slug: str) -> Module:
     return get_object_or_404(
-        Module.objects.live().select_related("course", "part", "quiz"),
+        Module.objects.live().select_related("course", "part", "quiz")
+        .defer("source", "course__source", "part__source", "part__description_html"),
         course__slug=course_slug, slug=module_slug, course__archived_at__isnull=True,
     )
 

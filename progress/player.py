@@ -29,10 +29,11 @@ def quiz_state(*, user: User, module: Module, data=None, error: str = "") -> Qui
     if quiz is None:
         return None
     state = QuizState(questions=quiz_attempts.current_questions(quiz), error=error)
-    submitted = list(Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.SUBMITTED)
-                     .order_by("-submitted_at").only("id", "score", "passed", "responses", "outcomes",
-                                                     "layout", "submitted_at", "number", "pass_mark",
-                                                     "quiz_version", "status", "quiz_id", "user_id"))
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz, status__in=[Attempt.Status.SUBMITTED,
+                                                                            Attempt.Status.OPEN]))
+    submitted = sorted((a for a in attempts if a.status == Attempt.Status.SUBMITTED),
+                       key=lambda a: a.submitted_at, reverse=True)
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     state.attempts_used = len(submitted)
     if submitted:
         state.last = submitted[0]
@@ -41,7 +42,8 @@ def quiz_state(*, user: User, module: Module, data=None, error: str = "") -> Qui
         if state.last.quiz_version == quiz.version:
             state.review = attempt_review(state.last, state.questions, reveal=state.reveal)
     try:
-        state.open_attempt = quiz_attempts.attempt_start(user=user, quiz=quiz, questions=state.questions)
+        state.open_attempt = quiz_attempts.attempt_start(user=user, quiz=quiz, questions=state.questions,
+                                                         existing=open_attempt)
     except quiz_attempts.AttemptNotAllowed as refusal:
         state.blocked, state.retry_at = refusal.reason, refusal.retry_at
     else:

@@ -95,6 +95,8 @@ def recent_attempts(*, user: User, limit: int = 5) -> list[Attempt]:
 
 
 def reflections_for(*, user: User, module: Module) -> dict[str, dict]:
+    if 'data-widget="reflection"' not in module.body_html:
+        return {}
     return {r.key: {"text": r.text, "updated_at": r.updated_at.isoformat()}
             for r in Reflection.objects.filter(user=user, module=module)}
 

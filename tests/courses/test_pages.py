@@ -54,7 +54,7 @@ def test_archived_module_is_hidden(learner_client, imported_course, course_dir):
     assert "m-1-3" not in page
 
 
-MODULE_PAGE_QUERIES = 14
+MODULE_PAGE_QUERIES = 9
 
 
 def queries_for(client, url: str) -> int:
