@@ -1,20 +1,39 @@
-"""Validate → render → upsert. The one way content reaches the database (files and editor alike)."""
+"""Validate → render → upsert. The one way content reaches the database (files and editor alike).
 
+``module_upsert`` is the per-module service: ``import_content`` calls it for every module file
+and the browser editor calls it when a trainer publishes (or restores, reorders, moves). Every
+call that changes what learners see also records a ``ModuleRevision``, so no text is ever lost
+without history.
+
+Files in git are the source of truth. When a file differs from a revision a trainer published
+in the browser, the import still wins: the file's text is published (a new revision, origin
+"import"), the browser revision stays in the history and the import prints a warning. A live
+module that has no file is archived the same way, with a warning when it was created or last
+published in the browser. To keep browser edits, export them into ``content/`` and commit.
+"""
+
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
+from quizzes.syntax import Problem
 
+from .content.documents import MAX_FILE_BYTES, parse_document
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
 from .content.rendering import render_body, render_question
 from .content.sanitise import RENDER_VERSION, render_markdown
-from .models import Course, Module, Part
+from .models import Course, Module, ModuleRevision, Part
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
+Origin = ModuleRevision.Origin
 
 
 class ContentInvalid(Exception):
@@ -29,10 +48,29 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     archived: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
         return len(self.created) + len(self.updated) + len(self.archived)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What a module's slug and order must not collide with."""
+
+    slugs: frozenset[str]  # every other module of the course, archived ones too (slugs are forever)
+    orders: dict[int, str]  # order -> slug of the other live modules of the same part
+
+
+@dataclass
+class ModuleResult:
+    module: Module
+    changed: bool
+    created: bool = False
+    revision: ModuleRevision | None = None
+    replaced: ModuleRevision | None = None  # a browser-published text this save replaced
+    pending_draft: ModuleRevision | None = None  # an unpublished draft this save went past
 
 
 def content_validate(*, root: Path) -> list[ContentProblem]:
@@ -52,15 +90,175 @@ def content_import(*, root: Path, force: bool = False) -> ImportReport:
     return report
 
 
+# --- one module: the service both paths share -----------------------------------------------
+
+def module_source(*, text: str, path: str | Path = "") -> SourceFile:
+    """Parse a module's full text (front matter, body, quiz) as if it were a file."""
+    return SourceFile(Path(path), text, parse_document(text, "module"))
+
+
+def module_neighbours(*, course: Course, part: Part, module: Module | None = None) -> Neighbours:
+    """The module's neighbours as the database has them (one query)."""
+    others = Module.objects.filter(course=course).exclude(pk=module.pk if module else None)
+    rows = list(others.values_list("slug", "part_id", "order", "archived_at"))
+    return Neighbours(
+        slugs=frozenset(slug for slug, *_ in rows),
+        orders={order: slug for slug, part_id, order, archived in rows
+                if part_id == part.pk and archived is None},
+    )
+
+
+def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None) -> list[Problem]:
+    """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
+    problems = list(source.doc.problems)
+    size = len(source.text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(1, f"the text is {size // 1024} KB; the limit is "
+                                f"{MAX_FILE_BYTES // 1024} KB (split the module)"))
+    slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
+    if module is not None and isinstance(slug, str) and slug != module.slug:
+        problems.append(Problem(front_matter_line(source.text, "slug"),
+                                f"the slug is this module's identity (learner progress hangs on it); "
+                                f"keep it as {module.slug!r} or create a new module"))
+    elif slug in neighbours.slugs:
+        problems.append(Problem(front_matter_line(source.text, "slug"),
+                                f"slug {slug!r} is already used by another module of this course"))
+    if isinstance(order, int) and order in neighbours.orders:
+        problems.append(Problem(front_matter_line(source.text, "order"),
+                                f"order {order} is already used by module {neighbours.orders[order]!r} "
+                                "in this part"))
+    return sorted(set(problems))
+
+
+def front_matter_line(text: str, name: str) -> int:
+    """Line number of a front-matter field (1 when it is missing)."""
+    pattern = re.compile(rf"^{re.escape(name)}\s*:")
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines()[1:], start=2):
+        if line.strip() == "---":
+            break
+        if pattern.match(line):
+            return number
+    return 1
+
+
+@transaction.atomic
+def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Module | None = None,
+                  position: int | None = None, neighbours: Neighbours | None = None,
+                  author: User | None = None, origin: str = Origin.IMPORT, live: bool = True,
+                  force: bool = False, publish: ModuleRevision | None = None, note: str = "",
+                  based_on: ModuleRevision | None = None) -> ModuleResult:
+    """Validate, render and save one module; record the saved text as a revision.
+
+    ``neighbours`` defaults to the database's view; the importer passes the file tree's.
+    ``live=False`` saves a module learners cannot see yet (a new module's first draft).
+    ``publish`` is a draft revision holding exactly this text: it is marked published instead
+    of recording a copy. Raises ContentInvalid (nothing written) when the text has problems.
+    """
+    if neighbours is None:
+        neighbours = module_neighbours(course=course, part=part, module=module)
+    problems = module_problems(source=source, neighbours=neighbours, module=module)
+    if problems:
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+    module = module or Module(course=course, slug=source.slug, position=position or 0)
+    if live and _is_current(module, source, force) and module.part_id == part.pk:
+        if position is not None and module.position != position:
+            Module.objects.filter(pk=module.pk).update(position=position)
+            module.position = position
+        return ModuleResult(module, changed=False)
+    result = ModuleResult(module, changed=True, created=module.pk is None)
+    if module.pk is not None:
+        result.pending_draft, result.replaced = _superseded(module, source, origin)
+    _module_fill(module, part, source, position)
+    if not live:
+        module.archived_at = timezone.now()
+    module.save()
+    _quiz_settings_apply(module, course)
+    result.revision = revision_record(
+        module=module, text=source.text, author=author, origin=origin, published=live,
+        publish=publish, note=note, based_on=based_on)
+    return result
+
+
+def revision_record(*, module: Module, text: str, author: User | None, origin: str, published: bool,
+                    publish: ModuleRevision | None = None, note: str = "",
+                    based_on: ModuleRevision | None = None) -> ModuleRevision:
+    """Append a revision to the module's history (or mark the draft ``publish`` as published)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    now = timezone.now()
+    if publish is not None and publish.is_draft and publish.content_hash == digest:
+        publish.published_at = now
+        publish.save(update_fields=["published_at"])
+        return publish
+    number = (module.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+    return ModuleRevision.objects.create(
+        module=module, number=number, source=text, content_hash=digest, author=author, origin=origin,
+        note=note[:200], based_on=based_on, created_at=now, published_at=now if published else None)
+
+
+def _superseded(module: Module, source: SourceFile,
+                origin: str) -> tuple[ModuleRevision | None, ModuleRevision | None]:
+    """A draft newer than the published text, and a browser-published text an import replaces."""
+    latest = module.revisions.order_by("-number").select_related("author").first()
+    draft = latest if latest is not None and latest.is_draft else None
+    if origin != Origin.IMPORT:
+        return draft, None
+    published = latest if latest is not None and not latest.is_draft else (
+        module.revisions.filter(published_at__isnull=False).order_by("-number")
+        .select_related("author").first())
+    if published is not None and published.origin != Origin.IMPORT \
+            and published.content_hash != source.content_hash and module.content_hash != source.content_hash:
+        return draft, published
+    return draft, None
+
+
+def _module_fill(module: Module, part: Part, source: SourceFile, position: int | None) -> None:
+    _track(module, source)
+    meta = source.doc.meta
+    module.part = part
+    if position is not None:
+        module.position = position
+    module.order, module.minutes = meta["order"], meta["minutes"]
+    module.objectives = meta["objectives"]
+    module.required = meta.get("required", True)
+    module.pass_mark = meta.get("pass_mark")
+    module.pass_mark_reason = meta.get("pass_mark_reason", "")
+    module.max_attempts = meta.get("max_attempts")
+    module.cooldown_minutes = meta.get("cooldown_minutes")
+    module.review = meta.get("review", "")
+    module.body_html, module.toc = render_body(source.doc)
+    if source.doc.has_quiz:
+        module.quiz = module.quiz or Quiz.objects.create(title=module.title)
+        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source))
+    elif module.quiz is not None:
+        quiz_sync(quiz=module.quiz, title=module.title, questions=[])
+
+
+@transaction.atomic
+def course_positions_refresh(*, course: Course) -> None:
+    """Number the live modules through the course: part order, then module order."""
+    modules = list(Module.objects.live().filter(course=course).select_related("part")
+                   .order_by("part__order", "order", "slug"))
+    changed = []
+    for position, module in enumerate(modules, start=1):
+        if module.position != position:
+            module.position = position
+            changed.append(module)
+    Module.objects.bulk_update(changed, ["position"])
+
+
+# --- the file tree ---------------------------------------------------------------------------
+
 def _is_current(row, source: SourceFile, force: bool) -> bool:
     return (not force and row.pk is not None and row.content_hash == source.content_hash
             and row.render_version == RENDER_VERSION and row.archived_at is None)
 
 
-def _track(row, source: SourceFile, report: ImportReport, label: str) -> None:
-    (report.updated if row.pk else report.created).append(label)
+def _track(row, source: SourceFile, report: ImportReport | None = None, label: str = "") -> None:
+    if report is not None:
+        (report.updated if row.pk else report.created).append(label)
     row.source = source.text
-    row.source_path = str(source.path)
+    if str(source.path) not in ("", "."):
+        row.source_path = str(source.path)
     row.content_hash = source.content_hash
     row.render_version = RENDER_VERSION
     row.archived_at = None
@@ -87,27 +285,60 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         part = _part_import(course, parts.pop(part_source.slug, None), part_source, report, force)
         for module_source in sorted(part_source.modules, key=lambda m: m.doc.meta["order"]):
             position += 1
-            module = modules.pop(module_source.slug, None)
-            _module_import(course, part, module, module_source, position, report, force)
+            result = module_upsert(
+                course=course, part=part, source=module_source, module=modules.pop(module_source.slug, None),
+                position=position, neighbours=_tree_neighbours(source, part_source, module_source),
+                force=force)
+            _report_module(result, report)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
 
 
+def _tree_neighbours(course: CourseSource, part: PartSource, module: SourceFile) -> Neighbours:
+    return Neighbours(
+        slugs=frozenset(m.slug for p in course.parts for m in p.modules if m is not module),
+        orders={m.doc.meta.get("order"): m.slug for m in part.modules if m is not module},
+    )
+
+
+def _report_module(result: ModuleResult, report: ImportReport) -> None:
+    slug = result.module.slug
+    if not result.changed:
+        report.unchanged += 1
+        return
+    (report.created if result.created else report.updated).append(f"module {slug}")
+    if result.replaced is not None:
+        who = result.replaced.author.name if result.replaced.author else "?"
+        report.warnings.append(
+            f"module {slug}: the file replaced revision #{result.replaced.number}, published in the "
+            f"browser by {who} on {timezone.localtime(result.replaced.published_at):%Y-%m-%d %H:%M}; "
+            "it stays in the module's history")
+    if result.pending_draft is not None:
+        report.warnings.append(f"module {slug}: unpublished browser draft #{result.pending_draft.number} "
+                               "is older than the imported text; it stays in the history")
+
+
 def _quiz_settings_sync(course: Course) -> None:
-    """Copy each module's effective quiz rules (module value, else the course's) onto its quiz."""
     for module in course.modules.live().select_related("quiz"):
-        quiz = module.quiz
-        if quiz is None:
-            continue
-        wanted = {
-            "pass_mark": module.effective_pass_mark,
-            "max_attempts": module.max_attempts if module.max_attempts is not None else course.max_attempts,
-            "cooldown_minutes": (module.cooldown_minutes if module.cooldown_minutes is not None
-                                 else course.cooldown_minutes),
-            "review": module.review or course.review,
-        }
-        if any(getattr(quiz, name) != value for name, value in wanted.items()):
-            Quiz.objects.filter(pk=quiz.pk).update(**wanted)
+        _quiz_settings_apply(module, course)
+
+
+def _quiz_settings_apply(module: Module, course: Course) -> None:
+    """Copy the module's effective quiz rules (module value, else the course's) onto its quiz."""
+    quiz = module.quiz
+    if quiz is None:
+        return
+    wanted = {
+        "pass_mark": module.pass_mark if module.pass_mark is not None else course.pass_mark,
+        "max_attempts": module.max_attempts if module.max_attempts is not None else course.max_attempts,
+        "cooldown_minutes": (module.cooldown_minutes if module.cooldown_minutes is not None
+                             else course.cooldown_minutes),
+        "review": module.review or course.review,
+    }
+    if any(getattr(quiz, name) != value for name, value in wanted.items()):
+        Quiz.objects.filter(pk=quiz.pk).update(**wanted)
+        for name, value in wanted.items():
+            setattr(quiz, name, value)
 
 
 def _part_import(course: Course, part: Part | None, source: PartSource,
@@ -121,34 +352,6 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
     part.description_html, _ = render_markdown(source.doc.body)
     part.save()
     return part
-
-
-def _module_import(course: Course, part: Part, module: Module | None, source: SourceFile,
-                   position: int, report: ImportReport, force: bool) -> None:
-    module = module or Module(course=course, slug=source.slug)
-    if _is_current(module, source, force) and module.part_id == part.pk:
-        report.unchanged += 1
-        if module.position != position:
-            Module.objects.filter(pk=module.pk).update(position=position)
-        return
-    _track(module, source, report, f"module {source.slug}")
-    meta = source.doc.meta
-    module.part, module.position = part, position
-    module.order, module.minutes = meta["order"], meta["minutes"]
-    module.objectives = meta["objectives"]
-    module.required = meta.get("required", True)
-    module.pass_mark = meta.get("pass_mark")
-    module.pass_mark_reason = meta.get("pass_mark_reason", "")
-    module.max_attempts = meta.get("max_attempts")
-    module.cooldown_minutes = meta.get("cooldown_minutes")
-    module.review = meta.get("review", "")
-    module.body_html, module.toc = render_body(source.doc)
-    if source.doc.has_quiz:
-        module.quiz = module.quiz or Quiz.objects.create(title=module.title)
-        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source))
-    elif module.quiz is not None:
-        quiz_sync(quiz=module.quiz, title=module.title, questions=[])
-    module.save()
 
 
 def _question_data(source: SourceFile) -> list[QuestionData]:
@@ -170,6 +373,11 @@ def _archive(course: Course, parts, modules, report: ImportReport) -> None:
             module.archived_at = now
             module.save(update_fields=["archived_at"])
             report.archived.append(f"module {module.slug}")
+            latest = module.revisions.filter(published_at__isnull=False).order_by("-number").first()
+            if latest is not None and latest.origin != Origin.IMPORT:
+                report.warnings.append(
+                    f"module {module.slug}: published in the browser but has no file in content/; "
+                    "archived (export it into content/ to keep it); its history is kept")
     for part in parts:
         if part.archived_at is None:
             part.archived_at = now

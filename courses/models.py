@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import Quiz, ReviewPolicy
@@ -81,3 +83,43 @@ class Module(SourceTracked):
     @property
     def effective_pass_mark(self) -> int:
         return self.pass_mark if self.pass_mark is not None else self.course.pass_mark
+
+
+class ModuleRevision(models.Model):
+    """One saved text of a module, from the browser editor or an import. Never edited, never deleted.
+
+    A revision with ``published_at`` was (at that moment) what learners saw; one without it is a
+    draft. The module row itself always holds the published text, rendered.
+    """
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        IMPORT = "import", _("Import from files")
+        RESTORE = "restore", _("Restore")
+        REORDER = "reorder", _("Reorder or move")
+        CREATE = "create", _("New module")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "number"], name="unique_revision_number_per_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module_id} #{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None

@@ -116,3 +116,17 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client, db):
     response = client.post("/accounts/login/", {"login": "victim@example.com", "password": "pass-word-123"})
     assert "_auth_user_id" not in client.session
     assert "登录失败次数过多" in response.content.decode()
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page and "课程目录" in page
+
+
+def test_profile_language_applies_after_sign_in(client, learner):
+    learner.language = "en"
+    learner.save()
+    client.force_login(learner)
+    assert "Course catalogue" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "课程目录" in client.get("/").content.decode()

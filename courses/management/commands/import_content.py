@@ -27,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"updated  {label}")
         for label in report.archived:
             self.stdout.write(f"archived {label}")
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning  {warning}"))
         self.stdout.write(self.style.SUCCESS(
             f"{report.changed} changed ({len(report.created)} created, {len(report.updated)} "
             f"updated, {len(report.archived)} archived), {report.unchanged} unchanged"))

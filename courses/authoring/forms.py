@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.content.documents import MAX_FILE_BYTES
+from courses.content.frontmatter import SLUG_RE
+from courses.models import Part
+
+
+class ModuleTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Module text (front matter, body and quiz)"), strip=False,
+        widget=forms.Textarea(attrs={"rows": 32, "spellcheck": "false", "class": "editor-text",
+                                     "autocapitalize": "off", "wrap": "off"}))
+    base = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class NewModuleForm(forms.Form):
+    part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.CharField(label=_("Slug"), max_length=80, help_text=_(
+        "Lowercase letters, digits and single hyphens, e.g. data-driven-decisions. It is the "
+        "module's permanent identity and its web address."))
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = parts
+        self.fields["part"].label_from_instance = lambda part: f"{part.order}. {part.title}"
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].strip()
+        if not SLUG_RE.match(slug):
+            raise forms.ValidationError(_("Use lowercase letters, digits and single hyphens only."))
+        return slug
+
+
+class MoveForm(forms.Form):
+    part = forms.ModelChoiceField(label=_("Move to part"), queryset=Part.objects.none(), empty_label=None)
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = parts
+        self.fields["part"].label_from_instance = lambda part: f"{part.order}. {part.title}"
+
+
+class GiftForm(forms.Form):
+    gift = forms.CharField(label=_("GIFT text"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false",
+                                                        "class": "editor-text"}))
+    file = forms.FileField(label=_("or a .gift / .txt file"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(_("The file is larger than 256 KB."))
+            try:
+                data["gift"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        if not (data.get("gift") or "").strip():
+            raise forms.ValidationError(_("Paste GIFT questions or choose a file."))
+        return data

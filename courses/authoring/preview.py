@@ -1,0 +1,85 @@
+"""Render a module's text the way learners will see it, without saving anything."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+from courses.content.loader import SourceFile
+from courses.content.rendering import render_body, render_question
+from courses.importer import module_neighbours, module_problems, module_source
+from courses.models import Module
+from quizzes.syntax import Problem
+
+from .sourcetext import normalise_newlines
+
+
+@dataclass
+class PreviewModule:
+    """What the learner page fragment (partials/_module_body.html) reads from a module."""
+
+    title: str
+    objectives: list
+    body_html: str
+    toc: list = field(default_factory=list)
+    minutes: object = ""
+
+
+@dataclass
+class QuestionPreview:
+    key: str
+    kind: str
+    status: str  # "new", "changed" (a new version: statistics start again) or "same"
+    text_html: str
+    explanation_html: str
+    choices: list[dict]
+    answer: dict
+
+
+@dataclass
+class Preview:
+    source: SourceFile
+    module: PreviewModule | None
+    problems: list[Problem]
+    questions: list[QuestionPreview] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # question ids that would be deactivated
+
+
+def module_preview(*, module: Module, text: str) -> Preview:
+    source = module_source(text=normalise_newlines(text), path=module.source_path)
+    neighbours = module_neighbours(course=module.course, part=module.part, module=module)
+    preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module))
+    meta = source.doc.meta
+    try:
+        body_html, toc = render_body(source.doc)
+    except Exception:  # a half-typed directive must not break the preview; its problem is listed
+        body_html, toc = "", []
+    objectives = meta.get("objectives") if isinstance(meta.get("objectives"), list) else []
+    preview.module = PreviewModule(title=str(meta.get("title", "")), objectives=objectives,
+                                   body_html=body_html, toc=toc, minutes=meta.get("minutes", ""))
+    _questions(preview, module)
+    return preview
+
+
+def _questions(preview: Preview, module: Module) -> None:
+    stored = {}
+    if module.quiz_id:
+        stored = {q["key"]: q for q in module.quiz.questions.values("key", "fingerprint", "is_active")}
+    for question in preview.source.doc.questions:
+        # The same digest quizzes.services.quiz_sync stores: equal means "same question version".
+        digest = hashlib.sha256(question.fingerprint().encode("utf-8")).hexdigest()
+        old = stored.get(question.key)
+        status = "new" if old is None else ("same" if old["fingerprint"] == digest else "changed")
+        try:
+            html = render_question(question)
+        except Exception:  # incomplete question: its problem is listed, the preview goes on
+            html = {"text_html": "", "explanation_html": "", "choices": []}
+        preview.questions.append(QuestionPreview(
+            question.key, question.kind, status, html["text_html"], html["explanation_html"],
+            html["choices"], question.answer))
+    keys = {q.key for q in preview.questions}
+    preview.removed = sorted(k for k, q in stored.items() if q["is_active"] and k not in keys)
+
+
+def preview_html(preview: Preview, request=None) -> str:
+    return render_to_string("authoring/_preview.html", {"preview": preview}, request=request)
