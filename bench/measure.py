@@ -146,9 +146,7 @@ def copy_floor(course_id: int) -> dict:
 
 
 def dispatcher_seconds() -> dict:
-    from progress.models import ReminderLog
-
-    from progress.models import Enrollment
+    from progress.models import Enrollment, ReminderLog
     from progress.reminders.services import reminders_dispatch
 
     before = set(ReminderLog.objects.values_list("pk", flat=True))

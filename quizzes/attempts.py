@@ -2,8 +2,8 @@
 
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -64,7 +64,7 @@ def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None) -> N
 
 
 def attempt_start(*, user: User, quiz: Quiz, questions: list[Question],
-                  existing: Attempt | None | bool = False) -> Attempt:
+                  existing: Attempt | bool | None = False) -> Attempt:
     """The learner's open attempt on the current quiz version, creating one if needed.
 
     ``existing`` is the open attempt when the caller has already loaded it (None: there is none).

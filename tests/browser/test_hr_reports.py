@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -57,14 +58,14 @@ def test_hr_assigns_filters_overdue_and_exports(page, live_server, people, sign_
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert sorted(r[1] for r in rows[1:]) == ["kefu0@example.com", "kefu1@example.com"]
     assert {r[6] for r in rows[1:]} == {"已逾期"}
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 XLSX").click()
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     emails = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert emails == ["kefu0@example.com", "kefu1@example.com"]
     assert page.js_errors == []
