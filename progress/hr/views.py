@@ -166,16 +166,8 @@ def cohort_detail(request, cohort_id: int):
 @hr_required
 def cohort_assign(request, cohort_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assignment_create(cohort=cohort, assigned_by=request.user, **form.cleaned_data)
-        except services.HRInvalid as problem:
-            messages.error(request, HR_ERRORS.get(str(problem), str(problem)))
-        else:
-            messages.success(request, _("Course assigned."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    _form_action(request, AssignForm(request.POST), done=_("Course assigned."),
+                 action=lambda **data: services.assignment_create(cohort=cohort, assigned_by=request.user, **data))
     return redirect("hr:cohort", cohort_id=cohort.pk)
 
 
@@ -202,17 +194,24 @@ def cohort_member_remove(request, cohort_id: int, user_id: int):
 @hr_required
 def enrollment_extend(request, enrollment_id: int):
     enrollment = get_object_or_404(Enrollment, pk=enrollment_id)
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.due_date_extend(enrollment=enrollment, granted_by=request.user, **form.cleaned_data)
-        except services.HRInvalid as problem:
-            messages.error(request, HR_ERRORS.get(str(problem), str(problem)))
-        else:
-            messages.success(request, _("Due date extended."))
-    else:
-        messages.error(request, _("Give a new due date and a reason."))
+    _form_action(request, ExtensionForm(request.POST), done=_("Due date extended."),
+                 invalid=_("Give a new due date and a reason."),
+                 action=lambda **data: services.due_date_extend(enrollment=enrollment, granted_by=request.user,
+                                                               **data))
     return redirect("hr:learner", user_id=enrollment.user_id)
+
+
+def _form_action(request, form, *, action, done: str, invalid: str = "") -> None:
+    """Run a service with a bound form's data and tell the person how it went."""
+    if not form.is_valid():
+        messages.error(request, invalid or " ".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        action(**form.cleaned_data)
+    except services.HRInvalid as problem:
+        messages.error(request, HR_ERRORS.get(str(problem), str(problem)))
+    else:
+        messages.success(request, done)
 
 
 HR_ERRORS = {
