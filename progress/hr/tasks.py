@@ -52,11 +52,11 @@ def report_export_task(export_id: int) -> None:
         rows = write_xlsx(export_rows(export), path)
     else:
         with path.open("w", encoding="utf-8", newline="") as handle:
-            rows = -1
-            for line in csv_lines(export_rows(export)):
-                handle.write(line)
-                rows += 1
-            rows = max(rows - 1, 0)  # minus the BOM and the header line
+            lines = 0
+            for chunk in csv_lines(export_rows(export)):
+                handle.write(chunk)
+                lines += chunk.count("\r\n")
+            rows = max(lines - 1, 0)  # minus the header line
     ExportLog.objects.filter(pk=export.pk).update(row_count=rows, file=str(path), finished_at=timezone.now())
     link = settings.SITE_URL + reverse("hr:export_download", args=[export_token(export)])
     context = {"export": export, "link": link, "rows": rows, "days": settings.EXPORT_LINK_DAYS}
