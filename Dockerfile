@@ -23,6 +23,7 @@ RUN DJANGO_SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 \
     python manage.py compilemessages --ignore=.venv \
     && DJANGO_SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 \
     python manage.py collectstatic --noinput \
+    && mkdir -p var/exports \
     && useradd --create-home --uid 1000 app \
     && chown -R app /app
 
