@@ -44,47 +44,43 @@ def _next_module(modules: list[dict], statuses: dict[int, str], last_module_id: 
 
 
 def course_progress(*, user: User, course: Course) -> CourseProgress:
-    result = CourseProgress(course=course, enrollment=None)
-    if not user.is_authenticated:
-        return result
-    result.enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    rows = ModuleProgress.objects.filter(user=user, module__course=course, module__archived_at__isnull=True)
-    result.statuses = {r.module_id: r.status for r in rows}
-    result.seconds = sum(r.active_seconds for r in rows)
-    modules = _module_rows([course.pk])
-    required = [m for m in modules if m["required"]]
-    result.required = len(required)
-    result.completed = sum(result.statuses.get(m["id"]) == "completed" for m in required)
-    last = result.enrollment.last_module_id if result.enrollment else None
-    result.next_module = _next_module(modules, result.statuses, last)
-    result.certificate = Certificate.objects.filter(user=user, course=course).first()
-    return result
+    enrollment = Enrollment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    if enrollment is None:
+        return CourseProgress(course=course, enrollment=None)
+    enrollment.course = course
+    return _summaries(user, [enrollment])[0]
 
 
-def dashboard(*, user: User) -> dict:
-    enrollments = list(Enrollment.objects.filter(user=user, course__archived_at__isnull=True)
-                       .select_related("course").order_by("completed_at", "due_date", "-enrolled_at"))
+def _summaries(user: User, enrollments: list[Enrollment]) -> list[CourseProgress]:
+    """Progress of several enrolments from three queries, whatever their number."""
     course_ids = [e.course_id for e in enrollments]
     modules = _module_rows(course_ids)
     rows = list(ModuleProgress.objects.filter(user=user, module__course_id__in=course_ids,
                                               module__archived_at__isnull=True)
                 .values("module_id", "module__course_id", "completed_at", "active_seconds"))
     certificates = {c.course_id: c for c in Certificate.objects.filter(user=user, course_id__in=course_ids)}
-    courses = []
-    for enrollment in enrollments:
-        mine = [m for m in modules if m["course_id"] == enrollment.course_id]
-        statuses = {r["module_id"]: "completed" if r["completed_at"] else "in_progress"
-                    for r in rows if r["module__course_id"] == enrollment.course_id}
-        required = [m for m in mine if m["required"]]
-        courses.append(CourseProgress(
-            course=enrollment.course, enrollment=enrollment, statuses=statuses, required=len(required),
-            completed=sum(statuses.get(m["id"]) == "completed" for m in required),
-            next_module=_next_module(mine, statuses, enrollment.last_module_id),
-            seconds=sum(r["active_seconds"] for r in rows if r["module__course_id"] == enrollment.course_id),
-            certificate=certificates.get(enrollment.course_id)))
+    return [_summary(e, modules, rows, certificates.get(e.course_id)) for e in enrollments]
+
+
+def _summary(enrollment: Enrollment, modules: list[dict], rows: list[dict],
+             certificate: Certificate | None) -> CourseProgress:
+    mine = [m for m in modules if m["course_id"] == enrollment.course_id]
+    progress = [r for r in rows if r["module__course_id"] == enrollment.course_id]
+    statuses = {r["module_id"]: "completed" if r["completed_at"] else "in_progress" for r in progress}
+    required = [m for m in mine if m["required"]]
+    return CourseProgress(
+        course=enrollment.course, enrollment=enrollment, statuses=statuses, required=len(required),
+        completed=sum(statuses.get(m["id"]) == "completed" for m in required),
+        next_module=_next_module(mine, statuses, enrollment.last_module_id),
+        seconds=sum(r["active_seconds"] for r in progress), certificate=certificate)
+
+
+def dashboard(*, user: User) -> dict:
+    enrollments = list(Enrollment.objects.filter(user=user, course__archived_at__isnull=True)
+                       .select_related("course").order_by("completed_at", "due_date", "-enrolled_at"))
     total = ModuleProgress.objects.filter(user=user).aggregate(total=Sum("active_seconds"))["total"] or 0
-    return {"courses": courses, "recent_attempts": recent_attempts(user=user), "total_seconds": total,
-            "today": timezone.localdate(),
+    return {"courses": _summaries(user, enrollments), "recent_attempts": recent_attempts(user=user),
+            "total_seconds": total, "today": timezone.localdate(),
             "mistake_count": QuestionResult.objects.filter(user=user, last_correct=False,
                                                            question__is_active=True).count()}
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
 from courses.models import Module
-from quizzes.attempts import StaleAttempt, attempt_submit, question_retry
+from quizzes.attempts import StaleAttempt, attempt_submit, current_questions, question_retry
 from quizzes.grading import InvalidResponse
 from quizzes.models import Attempt, QuestionResult
 
@@ -77,10 +77,9 @@ def quiz_submit(request, course_slug: str, module_slug: str):
         raise Http404
     url = reverse("progress:module", args=[course_slug, module_slug])
     attempt_id = request.POST.get("attempt", "")
-    state = quiz_state(user=request.user, module=module)
     try:
         result = attempt_submit(user=request.user, attempt_id=int(attempt_id) if attempt_id.isdigit() else 0,
-                                data=request.POST, questions=state.questions)
+                                data=request.POST, questions=current_questions(module.quiz))
     except Attempt.DoesNotExist:
         return HttpResponse(_("This quiz form is not valid. Reload the page and try again."), status=400)
     except InvalidResponse as problem:

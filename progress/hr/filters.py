@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from courses.models import Course
 
-from ..models import CohortMember, Enrollment
+from ..models import Cohort, CohortMember, Enrollment
 
 STATUSES = [
     ("not_started", _("Not started")),
@@ -104,8 +104,6 @@ def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> Que
 
 
 def filter_choices() -> dict:
-    from ..models import Cohort
-
     managers = User.objects.filter(reports__isnull=False).distinct().order_by("display_name", "email")
     departments = (User.objects.exclude(department="").order_by("department")
                    .values_list("department", flat=True).distinct())
