@@ -1,6 +1,6 @@
 """The calculators a module can embed, as pure formulas.
 
-static/js/widgets.js implements the same formulas for the browser; tests check both give the
+static/js/widgets/calculators.js implements the same formulas for the browser; tests check both give the
 figures the course text states. Each spec lists the parameters a trainer may write in a
 ``::: calculator <kind>`` block.
 """

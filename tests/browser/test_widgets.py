@@ -1,4 +1,4 @@
-"""The interactive pieces inside module text (static/js/widgets.js) in a real Chromium.
+"""The interactive pieces inside module text (static/js/widgets/*.js) in a real Chromium.
 
 Calculators must show exactly the figure courses/content/calculators.py computes, because the
 course text quotes it; knowledge checks give instant feedback; reflections render a textarea.
