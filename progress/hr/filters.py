@@ -80,22 +80,20 @@ def annotated_enrollments(today: date | None = None) -> QuerySet[Enrollment]:
     )
 
 
+# ReportFilters field -> the Enrollment lookup it restricts (cohort and status are handled apart).
+FILTER_LOOKUPS = {
+    "course_id": "course_id",
+    "department": "user__department",
+    "manager_id": "user__manager_id",
+    "due_from": "due_date__gte",
+    "due_to": "due_date__lte",
+    "completed_from": "completed_at__date__gte",
+    "completed_to": "completed_at__date__lte",
+}
+
+
 def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> QuerySet[Enrollment]:
-    q = Q()
-    if filters.course_id:
-        q &= Q(course_id=filters.course_id)
-    if filters.department:
-        q &= Q(user__department=filters.department)
-    if filters.manager_id:
-        q &= Q(user__manager_id=filters.manager_id)
-    if filters.due_from:
-        q &= Q(due_date__gte=filters.due_from)
-    if filters.due_to:
-        q &= Q(due_date__lte=filters.due_to)
-    if filters.completed_from:
-        q &= Q(completed_at__date__gte=filters.completed_from)
-    if filters.completed_to:
-        q &= Q(completed_at__date__lte=filters.completed_to)
+    q = Q(**{lookup: getattr(filters, name) for name, lookup in FILTER_LOOKUPS.items() if getattr(filters, name)})
     if filters.cohort_id:
         members = CohortMember.objects.filter(cohort_id=filters.cohort_id, left_at__isnull=True)
         q &= Q(user_id__in=members.values("user_id"))
