@@ -14,6 +14,7 @@ import psycopg2  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -69,6 +70,8 @@ def context(*, course_slug: str, module_slug: str) -> dict:
     pairs = [(u, _session(u)) for u in learners]
     return {
         "course_id": course.pk, "module": module, "module_path": f"/courses/{course_slug}/{module_slug}/",
+        "module_paths": [f"/courses/{course_slug}/{slug}/" for slug in
+                         course.modules.live().order_by("position").values_list("slug", flat=True)],
         "learners": learners, "csrf": csrf,
         "cookies": [f"sessionid={key}; csrftoken={csrf}" for _, key in pairs[:SESSIONS]],
         "cookie_pairs": [key for _, key in pairs[:SESSIONS]],
@@ -89,7 +92,9 @@ def queries_per_page(ctx: dict) -> dict:
     learner = ctx["learners"][0]
     client.force_login(learner)
     client.get(ctx["module_path"])
+    cache.clear()
     counts = {"framework_floor": _count(client, "get", "/bench/floor/"),
+              "module_page_rendered": _count(client, "get", ctx["module_path"]),
               "module_page": _count(client, "get", ctx["module_path"]),
               "course_outline": _count(client, "get", ctx["module_path"].rsplit("/", 2)[0] + "/"),
               "dashboard": _count(client, "get", "/me/")}

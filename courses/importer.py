@@ -162,7 +162,7 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     module = module or Module(course=course, slug=source.slug, position=position or 0)
     if live and _is_current(module, source, force) and module.part_id == part.pk:
         if position is not None and module.position != position:
-            Module.objects.filter(pk=module.pk).update(position=position)
+            Module.objects.filter(pk=module.pk).update(position=position, updated_at=timezone.now())
             module.position = position
         return ModuleResult(module, changed=False)
     result = ModuleResult(module, changed=True, created=module.pk is None)
@@ -238,12 +238,12 @@ def course_positions_refresh(*, course: Course) -> None:
     """Number the live modules through the course: part order, then module order."""
     modules = list(Module.objects.live().filter(course=course).select_related("part")
                    .order_by("part__order", "order", "slug"))
-    changed = []
+    changed, now = [], timezone.now()
     for position, module in enumerate(modules, start=1):
         if module.position != position:
-            module.position = position
+            module.position, module.updated_at = position, now
             changed.append(module)
-    Module.objects.bulk_update(changed, ["position"])
+    Module.objects.bulk_update(changed, ["position", "updated_at"])
 
 
 # --- the file tree ---------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _quiz_settings_apply(module: Module, course: Course) -> None:
         "review": module.review or course.review,
     }
     if any(getattr(quiz, name) != value for name, value in wanted.items()):
-        Quiz.objects.filter(pk=quiz.pk).update(**wanted)
+        Quiz.objects.filter(pk=quiz.pk).update(**wanted, updated_at=timezone.now())
         for name, value in wanted.items():
             setattr(quiz, name, value)
 
@@ -371,7 +371,7 @@ def _archive(course: Course, parts, modules, report: ImportReport) -> None:
     for module in modules:
         if module.archived_at is None:
             module.archived_at = now
-            module.save(update_fields=["archived_at"])
+            module.save(update_fields=["archived_at", "updated_at"])
             report.archived.append(f"module {module.slug}")
             latest = module.revisions.filter(published_at__isnull=False).order_by("-number").first()
             if latest is not None and latest.origin != Origin.IMPORT:
@@ -381,5 +381,5 @@ def _archive(course: Course, parts, modules, report: ImportReport) -> None:
     for part in parts:
         if part.archived_at is None:
             part.archived_at = now
-            part.save(update_fields=["archived_at"])
+            part.save(update_fields=["archived_at", "updated_at"])
             report.archived.append(f"part {part.slug}")

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from quizzes.attempts import StaleAttempt, attempt_submit, current_questions, qu
 from quizzes.grading import InvalidResponse
 from quizzes.models import Attempt, QuestionResult
 
-from . import selectors, services
+from . import module_page, selectors, services
 from .certificates import certificate_pdf
 from .models import Certificate
 from .player import quiz_state
@@ -65,8 +66,15 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
 
 @login_required
 def module_player(request, course_slug: str, module_slug: str):
-    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-    return render(request, "progress/module.html", _module_context(request, module))
+    page = module_page.fingerprint(request, course_slug=course_slug, module_slug=module_slug)
+    html = module_page.cached(page)
+    if html is None:
+        module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+        context = _module_context(request, module)
+        html = render_to_string("progress/module.html", {**context, "csrf_token": module_page.CSRF_PLACEHOLDER},
+                                request)
+        module_page.store(page, html, context["quiz"])
+    return HttpResponse(module_page.with_csrf(request, html))
 
 
 @require_POST
