@@ -12,6 +12,7 @@ no flash message waits to be shown. Otherwise the page is rendered, which record
 """
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import Role, User
 from courses.models import Course, Module, Part
@@ -31,6 +33,7 @@ from .models import Enrollment, ModuleProgress, Reflection
 from .player import QuizState
 from .services import VIEW_WRITE_INTERVAL
 
+logger = logging.getLogger(__name__)
 CACHE_SECONDS = 600
 # Rendered in place of the CSRF token and replaced per response: the token belongs to the browser
 # session, not to the page.
@@ -118,7 +121,11 @@ def fingerprint(request, *, course_slug: str, module_slug: str) -> PageFingerpri
 def cached(page: PageFingerprint | None) -> str | None:
     if page is None or not page.view_recorded or page.has_messages:
         return None
-    return cache.get(page.key)
+    try:
+        return cache.get(page.key)
+    except RedisError:
+        logger.warning("module page cache unavailable; rendering", exc_info=True)
+        return None
 
 
 def store(page: PageFingerprint | None, html: str, quiz: QuizState | None) -> None:
@@ -129,7 +136,10 @@ def store(page: PageFingerprint | None, html: str, quiz: QuizState | None) -> No
     if quiz is not None and quiz.retry_at is not None:
         seconds = min(seconds, _seconds_until(quiz.retry_at))
     if seconds > 0:
-        cache.set(page.key, html, seconds)
+        try:
+            cache.set(page.key, html, seconds)
+        except RedisError:
+            logger.warning("module page cache unavailable; page not kept", exc_info=True)
 
 
 def _seconds_until(moment: datetime) -> int:

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.roles import role_grant
 from courses.authoring.services import module_reorder
@@ -131,3 +133,13 @@ def test_views_are_still_recorded_and_continue_follows_the_last_module(warm, lea
     warm.get(OTHER_URL)
     warm.get(MODULE_URL)
     assert Enrollment.objects.get(user=learner).last_module.slug == "m-1-1"
+
+
+def test_the_page_still_renders_when_the_cache_is_down(warm, monkeypatch):
+    def down(*args, **kwargs):
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    warm.post(MODULE_URL + "read/")
+    assert "你已读完本模块" in warm.get(MODULE_URL).content.decode()
