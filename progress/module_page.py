@@ -14,6 +14,7 @@ no flash message waits to be shown. Otherwise the page is rendered, which record
 import hashlib
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +39,9 @@ CACHE_SECONDS = 600
 # Rendered in place of the CSRF token and replaced per response: the token belongs to the browser
 # session, not to the page.
 CSRF_PLACEHOLDER = "csrf0placeholder0module0page"
+# Part of every key: a new process may run new code or templates (a deploy), so it never serves a
+# page that an older process rendered.
+_PROCESS = secrets.token_hex(8)
 
 _TABLES = {
     "module": Module._meta.db_table, "course": Course._meta.db_table, "part": Part._meta.db_table,
@@ -113,7 +117,7 @@ def fingerprint(request, *, course_slug: str, module_slug: str) -> PageFingerpri
         return None
     *state, view_recorded = row
     user = request.user
-    material = repr((user.pk, user.name, request.LANGUAGE_CODE, request.get_full_path(), state))
+    material = repr((_PROCESS, user.pk, user.name, request.LANGUAGE_CODE, request.get_full_path(), state))
     key = f"module-page:{user.pk}:{row[0]}:{hashlib.sha256(material.encode()).hexdigest()}"
     return PageFingerprint(key, view_recorded=bool(view_recorded), has_messages=len(get_messages(request)) > 0)
 

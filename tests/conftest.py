@@ -1,8 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.coursebuilder import write_course
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids and frozen clocks repeat between tests, and a
+    module page cached by one test must not be served to the next."""
+    cache.clear()
 
 
 @pytest.fixture
