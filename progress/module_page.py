@@ -109,7 +109,10 @@ def _fingerprint_row(values: dict) -> tuple | None:
 
 
 def fingerprint(request, *, course_slug: str, module_slug: str) -> PageFingerprint | None:
-    """The cache key for this learner's view of the module; None when the module does not exist."""
+    """The cache key for this learner's view of the module; None when the module does not exist or
+    the URL has a query string (the page takes none, and each would be a cache entry of its own)."""
+    if request.META.get("QUERY_STRING"):
+        return None
     recent = connection.ops.adapt_datetimefield_value(timezone.now() - VIEW_WRITE_INTERVAL)
     row = _fingerprint_row({"user": request.user.pk, "course": course_slug, "module": module_slug,
                             "recent": recent, "trainer": Role.TRAINER, "hr": Role.HR})
@@ -117,7 +120,7 @@ def fingerprint(request, *, course_slug: str, module_slug: str) -> PageFingerpri
         return None
     *state, view_recorded = row
     user = request.user
-    material = repr((_PROCESS, user.pk, user.name, request.LANGUAGE_CODE, request.get_full_path(), state))
+    material = repr((_PROCESS, user.pk, user.name, request.LANGUAGE_CODE, request.path, state))
     key = f"module-page:{user.pk}:{row[0]}:{hashlib.sha256(material.encode()).hexdigest()}"
     return PageFingerprint(key, view_recorded=bool(view_recorded), has_messages=len(get_messages(request)) > 0)
 

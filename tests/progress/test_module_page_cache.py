@@ -95,6 +95,13 @@ def test_another_learner_never_gets_this_learners_page(warm, learner, imported_c
     assert "同事乙" in page and learner.display_name not in page
 
 
+def test_a_url_with_a_query_string_is_never_kept(warm):
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert "?utm=mail" in warm.get(f"{MODULE_URL}?utm=mail").content.decode()
+        assert len(queries) > 3
+
+
 def test_a_flash_message_is_shown_once_even_on_a_cached_page(warm, learner):
     warm.post("/accounts/profile/", {"display_name": learner.display_name, "department": "运营部",
                                      "timezone": "Asia/Shanghai", "language": "zh-hans"})
