@@ -52,7 +52,9 @@ def _progress_row(user: User, module: Module, now: datetime) -> tuple[ModuleProg
         return ModuleProgress.objects.get(user=user, module=module), False
 
 
-# Repeated views within this window (a reload, a quick back-and-forth) write nothing.
+# Repeated views within this window (a reload, a quick back-and-forth) write nothing. The module
+# page cache (module_page._FINGERPRINT_SQL) serves a stored page only when module_view_record
+# would write nothing: change the two together.
 VIEW_WRITE_INTERVAL = timedelta(seconds=60)
 
 
