@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "quizzes",
     "courses",
     "progress",
+    "hr",
+    "reminders",
+    "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +170,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
-# Reminder emails (progress/reminders; see the README's "Reminder emails" section).
+# Reminder emails (reminders/; see the README's "Reminder emails" section).
 # REMINDER_WINDOW: local daytime window "HH:MM-HH:MM", in each recipient's own time zone.
 REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 # (REMINDER_DISPATCH_MINUTES, how often beat runs the dispatcher, is read by config/celery.py.)
@@ -176,7 +180,6 @@ REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
 # REMINDER_RETRY_BACKOFF_SECONDS: first retry delay after an SMTP/connection error (doubles, capped).
 REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", "30"))
-CELERY_IMPORTS = ["progress.hr.tasks"]
 
 # HR exports: bigger than this many rows run as a background job that emails a link.
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))

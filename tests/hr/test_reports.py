@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from progress.hr import services
+from hr import services
 from progress.models import ModuleProgress
 from tests.factories import UserFactory
 

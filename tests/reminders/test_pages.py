@@ -9,8 +9,8 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from progress.models import ReminderLog, ReminderOptOut
-from progress.reminders.emails import unsubscribe_token
+from reminders.emails import unsubscribe_token
+from reminders.models import ReminderLog, ReminderOptOut
 from tests.factories import UserFactory
 
 from .conftest import MORNING, TODAY, enrol
