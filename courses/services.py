@@ -26,11 +26,12 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
-from .content.documents import MAX_FILE_BYTES, parse_document
+from .content.documents import parse_document
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
-from .content.rendering import render_body, render_question
-from .content.sanitise import RENDER_VERSION, render_markdown
+from .content.rendering import Rendered
+from .content.sanitise import RENDER_VERSION
 from .models import Course, Module, ModuleRevision, Part
+from .render_cache import source_render
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
 Origin = ModuleRevision.Origin
@@ -110,11 +111,7 @@ def module_neighbours(*, course: Course, part: Part, module: Module | None = Non
 
 def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None) -> list[Problem]:
     """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
-    problems = list(source.doc.problems)
-    size = len(source.text.encode("utf-8"))
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(1, f"the text is {size // 1024} KB; the limit is "
-                                f"{MAX_FILE_BYTES // 1024} KB (split the module)"))
+    problems = list(source.doc.problems) or source_render(source)
     slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
     if module is not None and isinstance(slug, str) and slug != module.slug:
         problems.append(Problem(front_matter_line(source.text, "slug"),
@@ -225,7 +222,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
-    module.body_html, module.toc = render_body(source.doc)
+    rendered = _rendered(source)
+    module.body_html, module.toc = rendered.body_html, rendered.toc
     if source.doc.has_quiz:
         module.quiz = module.quiz or Quiz.objects.create(title=module.title)
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source))
@@ -272,7 +270,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
     else:
         _track(course, source, report, f"course {source.slug}")
         meta = source.doc.meta
-        course.description_html, _ = render_markdown(source.doc.body)
+        course.description_html = _rendered(source).body_html
         course.pass_mark = meta["pass_mark"]
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
@@ -349,15 +347,23 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
         return part
     _track(part, source, report, f"part {source.slug}")
     part.order = source.doc.meta["order"]
-    part.description_html, _ = render_markdown(source.doc.body)
+    part.description_html = _rendered(source).body_html
     part.save()
     return part
 
 
+def _rendered(source: SourceFile) -> Rendered:
+    """What validation rendered (load_content and module_problems render every valid text)."""
+    if source.rendered is None:
+        problems = source_render(source)
+        if problems:
+            raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+    return source.rendered
+
+
 def _question_data(source: SourceFile) -> list[QuestionData]:
     data = []
-    for question in source.doc.questions:
-        html = render_question(question)
+    for question, html in zip(source.doc.questions, _rendered(source).questions, strict=True):
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],

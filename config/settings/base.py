@@ -214,3 +214,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+
+# Content rendering budget (courses/content/budget.py): each file is rendered in a forked child
+# that is killed past this many seconds or this much memory; the file is refused with a message.
+CONTENT_RENDER_SECONDS = float(os.environ.get("CONTENT_RENDER_SECONDS", "5"))
+CONTENT_RENDER_MEMORY_MB = int(os.environ.get("CONTENT_RENDER_MEMORY_MB", "512"))

@@ -1,6 +1,8 @@
 """Turn a parsed document into stored HTML. Every piece of author text goes through sanitise()."""
 
 import json
+import re
+from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
@@ -11,12 +13,52 @@ from .directives import PLACEHOLDER, Directive
 from .documents import Document
 from .sanitise import render_inline, render_markdown
 
+SLOT_RE = re.compile("<p>" + re.escape(PLACEHOLDER).replace(r"\{\}", r"(\d+)") + "</p>")
+
+
+@dataclass
+class Rendered:
+    """Everything a file's text turns into: body HTML, its table of contents, quiz question HTML."""
+
+    body_html: str
+    toc: list[dict] = field(default_factory=list)
+    questions: list[dict] = field(default_factory=list)
+
+
+def render_document(doc: Document) -> Rendered:
+    """The whole file: a module's body with its directives and quiz, or a course/part description.
+
+    A document with problems is never stored; it is rendered for the editor's preview only, as far
+    as it goes: a half-typed directive or question renders empty instead of failing the page."""
+    if doc.schema != "module":
+        html, toc = render_markdown(doc.body)
+        return Rendered(html, toc)
+    html, toc = render_body(doc)
+    empty = {"text_html": "", "explanation_html": "", "choices": []}
+    questions = [_piece(doc, empty, render_question, q) for q in doc.questions]
+    return Rendered(html, toc, questions)
+
+
+def _piece(doc: Document, empty, render, *args):
+    if not doc.problems:
+        return render(*args)
+    try:
+        return render(*args)
+    except Exception:  # its problem is in doc.problems already
+        return empty
+
 
 def render_body(doc: Document) -> tuple[str, list[dict]]:
+    """One pass over the page for all directives: a replace per directive was quadratic."""
     html, toc = render_markdown(doc.body)
-    for index, directive in enumerate(doc.directives):
-        html = html.replace(f"<p>{PLACEHOLDER.format(index)}</p>", render_directive(directive, index))
-    return html, toc
+    pieces = [_piece(doc, "", render_directive, directive, index)
+              for index, directive in enumerate(doc.directives)]
+
+    def fill(match: re.Match) -> str:
+        index = int(match[1])
+        return pieces[index] if index < len(pieces) else match[0]
+
+    return SLOT_RE.sub(fill, html), toc
 
 def render_directive(directive: Directive, index: int) -> str:
     renderer = {"case": _box, "tip": _box, "check": _check, "calculator": _calculator,
