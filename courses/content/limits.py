@@ -156,8 +156,8 @@ def _table_problems(body: list[tuple[int, str]]) -> list[Problem]:
     for block in _blocks(body):
         if len(block) < 2 or not TABLE_SEPARATOR_RE.match(block[1][1]) or "|" not in block[1][1]:
             continue
-        if len(block) - 1 > MAX_TABLE_ROWS:
-            return [Problem(block[0][0], f"the table has {len(block) - 1:,} rows; the limit is "
+        if len(block) - 2 > MAX_TABLE_ROWS:  # not counting the header and separator lines
+            return [Problem(block[0][0], f"the table has {len(block) - 2:,} rows; the limit is "
                             f"{MAX_TABLE_ROWS:,} (split it, or attach a spreadsheet)")]
         widest = max(block, key=lambda item: item[1].count("|"))
         if widest[1].count("|") - 1 > MAX_TABLE_COLUMNS:
