@@ -102,6 +102,9 @@ def _limit_memory(memory_mb: int) -> None:
     except OSError:
         return
     limit = current + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # already inside a bounded child: stay within its limit
+        limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 

@@ -21,6 +21,7 @@ MAX_DIRECTIVES = 200  # ::: blocks of any kind
 MAX_HEADINGS = 300  # '#' lines, quiz questions included (toc's id de-duplication is quadratic)
 MAX_TABLE_ROWS = 1_000
 MAX_TABLE_COLUMNS = 64
+MAX_DEFINITIONS = 200  # ': …' lines of definition lists (Python-Markdown recurses per item)
 MAX_ABBREVIATIONS = 100  # '*[ABBR]: …' lines (each one is another pass over the page)
 MAX_HTML_TAGS = 1_000  # raw HTML tags (nh3's tree building is quadratic in their nesting)
 # Python-Markdown looks for the end of every '[' (and every '](') up to the end of its paragraph:
@@ -30,6 +31,7 @@ MAX_BRACKET_SCAN = 300_000
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 HEADING_RE = re.compile(r"^\s{0,3}#")
 ABBR_RE = re.compile(r"^\s{0,3}\*\[")
+DEFINITION_RE = re.compile(r"^\s{0,3}:\s")
 HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])")
 TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 QUOTE_RE = re.compile(r"^(\s*>)+")
@@ -122,6 +124,7 @@ def _count_problems(body: list[tuple[int, str]]) -> list[Problem]:
          "split the module"),
         ("headings (quiz questions included)", MAX_HEADINGS, HEADING_RE.match, "split the module"),
         ("abbreviation definitions ('*[…]:')", MAX_ABBREVIATIONS, ABBR_RE.match, "keep the common ones"),
+        ("definitions (': …' lines)", MAX_DEFINITIONS, DEFINITION_RE.match, "use a table or a list"),
         ("HTML tags", MAX_HTML_TAGS, None, "write Markdown instead of HTML"),
     )
     problems = []
