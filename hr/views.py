@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
@@ -120,7 +121,7 @@ def _cohort_members(form: CohortForm) -> tuple[list[User], services.UploadReport
     if source == "manager":
         return services.members_from_manager(form.cleaned_data["manager"]), None
     upload = form.cleaned_data["upload"]
-    report = services.upload_match(read_upload(upload.name, upload.read()))
+    report = services.upload_match(read_upload(upload.name, upload, upload.size))
     return report.matched, report
 
 
@@ -137,7 +138,7 @@ def cohort_create(request):
                                             created_by=request.user,
                                             description=form.cleaned_data["description"])
         except UploadUnreadable as problem:
-            form.add_error("upload", UPLOAD_ERRORS.get(str(problem), str(problem)))
+            form.add_error("upload", _upload_error(problem))
         except services.HRInvalid as problem:
             if str(problem) != "unmatched_rows":
                 form.add_error(None, HR_ERRORS.get(str(problem), str(problem)))
@@ -218,9 +219,17 @@ HR_ERRORS = {
     "not_later": _("The new due date must be later than the current one."),
 }
 UPLOAD_ERRORS = {
-    "too_big": _("The file is larger than 2 MB."),
-    "unknown_type": _("Upload a .csv or .xlsx file."),
-    "encoding": _("The CSV file is neither UTF-8 nor GB18030."),
-    "not_xlsx": _("The file is not a readable XLSX workbook."),
-    "too_many_rows": _("The file has more than 20,000 rows."),
+    "too_big": gettext_lazy("The file is larger than 2 MB."),
+    "too_big_unzipped": gettext_lazy("The workbook unpacks to more than 16 MB; keep only the list of emails in it."),
+    "unknown_type": gettext_lazy("Upload a .csv or .xlsx file."),
+    "encoding": gettext_lazy("The CSV file is neither UTF-8 nor GB18030."),
+    "utf16_no_bom": gettext_lazy("The CSV file looks like UTF-16 text; save it as “CSV UTF-8” and upload it again."),
+    "nul": gettext_lazy("Row %(row)s contains a NUL byte: this is not a plain-text CSV file. Save it as “CSV UTF-8”."),
+    "not_csv": gettext_lazy("Row %(row)s cannot be read as CSV (a field is too long or badly quoted)."),
+    "not_xlsx": gettext_lazy("The file is not a readable XLSX workbook."),
+    "too_many_rows": gettext_lazy("The file has more than 20,000 rows."),
 }
+
+
+def _upload_error(problem: UploadUnreadable) -> str:
+    return UPLOAD_ERRORS.get(str(problem), str(problem)) % {"row": problem.row}

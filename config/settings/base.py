@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,3 +220,12 @@ LOGGING = {
 # that is killed past this many seconds or this much memory; the file is refused with a message.
 CONTENT_RENDER_SECONDS = float(os.environ.get("CONTENT_RENDER_SECONDS", "5"))
 CONTENT_RENDER_MEMORY_MB = int(os.environ.get("CONTENT_RENDER_MEMORY_MB", "512"))
+
+# Uploads (config/uploads.py): every file is streamed and at most FILE_UPLOAD_MAX_BYTES of it kept
+# in memory; a bigger one reaches the form with its size and no content, and is refused by size.
+# The largest upload any form accepts is 2 MB (HR cohort lists); GIFT and module files 256 KB.
+FILE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
+
+# The 503 page shown while the database is unreachable asks clients to retry after this long.
+SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))
