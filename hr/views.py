@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -17,10 +18,9 @@ from progress.models import Cohort, CourseAssignment, Enrollment
 
 from . import selectors, services
 from .charts import horizontal_bars
-from .exports import csv_lines, export_from_token, export_rows, write_xlsx
+from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
 from .forms import AssignForm, CohortForm, ExtensionForm
-from .models import ExportLog
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -79,7 +79,12 @@ def export(request):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
     log = services.export_start(user=request.user, kind=kind, filters=filters)
     if log.finished_at is None:
-        messages.success(request, _("This export is large: we will email you a download link when it is ready."))
+        if log.error == "queue_unavailable":
+            messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
+                                        "export log and starts by itself once the queue is back."))
+        else:
+            messages.success(request, _("This export is large: we will email you a download link when it is "
+                                        "ready. It will also be linked from the export log."))
         return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_dict())}")
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
@@ -102,8 +107,8 @@ def export_download(request, token: str):
 
 @hr_required
 def export_log(request):
-    logs = ExportLog.objects.select_related("user")[:100]
-    return render(request, "hr/export_log.html", {"logs": logs})
+    return render(request, "hr/export_log.html", {"entries": export_log_entries(),
+                                                  "email_tries": settings.EXPORT_EMAIL_MAX_ATTEMPTS})
 
 
 @hr_required

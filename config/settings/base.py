@@ -95,9 +95,18 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that is down or unreachable must not fail requests: the cache falls back to process
+# memory (config/cache.py) and tries Redis again after CACHE_RETRY_SECONDS; connecting and each
+# command give up after REDIS_TIMEOUT_SECONDS instead of hanging a worker.
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                        "RETRY_SECONDS": CACHE_RETRY_SECONDS},
+        }
     }
 else:
     # A real (per-process) cache, so allauth's rate limits still hold on a laptop.
@@ -168,7 +177,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Queueing a task while the broker is down fails fast (the caller records it and moves on)
+# instead of holding the request through kombu's default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Reminder emails (reminders/; see the README's "Reminder emails" section).
@@ -186,6 +200,15 @@ REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECO
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))
 EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
+# Background exports that never reached a worker (broker down, lost message, killed worker) are
+# queued again by beat's sweep (EXPORT_SWEEP_MINUTES, read by config/celery.py) this long after they
+# were last queued or started; after EXPORT_MAX_ATTEMPTS tries one is marked failed on the export log.
+EXPORT_REQUEUE_SECONDS = int(os.environ.get("EXPORT_REQUEUE_SECONDS", "900"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "5"))
+# The "export ready" email: retried by the sweep after an SMTP error, first after
+# EXPORT_EMAIL_BACKOFF_SECONDS (doubling, at most 1 h apart), at most EXPORT_EMAIL_MAX_ATTEMPTS times.
+EXPORT_EMAIL_BACKOFF_SECONDS = int(os.environ.get("EXPORT_EMAIL_BACKOFF_SECONDS", "60"))
+EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
