@@ -11,6 +11,7 @@ MAX_COLUMNS columns, and yields rows one at a time so the caller stops at its ro
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 from xml.parsers import expat
@@ -60,8 +61,10 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         sheet = _first_sheet(archive, inflated)
         strings = _shared_strings(archive, inflated)
         yield from _sheet_rows(inflated, sheet, strings)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, expat.ExpatError,
-            RuntimeError) as error:  # a damaged, encrypted or not-really-XLSX file
+    except XlsxUnreadable:
+        raise
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError,
+            expat.ExpatError, RuntimeError, ValueError) as error:  # a damaged, encrypted or not-really-XLSX file
         raise XlsxUnreadable("not_xlsx") from error
 
 

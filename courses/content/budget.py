@@ -54,7 +54,7 @@ def _attempt(func: Callable[[Any], Any], item: Any) -> tuple[str, Any]:
     except RecursionError:
         return "overrun", Overrun("recursion")
     except Exception as error:
-        logger.warning("content render failed", exc_info=True)
+        logger.warning("bounded work failed", exc_info=True)
         return "overrun", Overrun("error", f"{type(error).__name__}: {error}"[:300])
 
 
