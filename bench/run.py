@@ -2,7 +2,8 @@
 settings), load it from other processes, and print one table against the targets and the floors.
 
 Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_LEARNERS (10000), BENCH_SECONDS (10),
-BENCH_FRESH=1 to rebuild the demo organisation even if it is already there.
+BENCH_FRESH=1 to rebuild the demo organisation even if it is already there, BENCH_FUZZ_EXAMPLES (2000)
+for the longer run of the fuzzers (tests/*/test_fuzz_*.py; the suite runs 40 examples each).
 """
 
 import json
@@ -20,6 +21,8 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+FUZZ_EXAMPLES = int(os.environ.get("BENCH_FUZZ_EXAMPLES", "2000"))
+FUZZERS = ["tests/courses/test_fuzz_content.py", "tests/hr/test_fuzz_uploads.py"]
 HOST, PORT = "127.0.0.1", 8765
 BASE = f"http://{HOST}:{PORT}"
 COURSE = "ops-manager"
@@ -137,7 +140,27 @@ def main() -> None:
         server.wait(10)
     results["copy_floor"] = measure.copy_floor(context["course_id"])
     results["dispatcher"] = measure.dispatcher_seconds()
+    results["fuzz"] = fuzz_run()
     report(results, queries, seed_seconds)
+
+
+def fuzz_run() -> list[dict]:
+    """The fuzzers with many more examples than the suite runs; each input stays within its bound
+    (10 s, 512 MB: tests/fuzzing.py) or the run fails."""
+    report_path = ROOT / "var" / "fuzz-report.jsonl"
+    report_path.parent.mkdir(exist_ok=True)
+    report_path.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ROOT_URLCONF")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", FUZZ_EXAMPLES=str(FUZZ_EXAMPLES),
+               FUZZ_REPORT=str(report_path))
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *FUZZERS], cwd=ROOT,
+                            env=env, capture_output=True, text=True)
+    stats = [json.loads(line) for line in report_path.read_text(encoding="utf-8").splitlines()]
+    for entry in stats:
+        entry["passed"] = result.returncode == 0
+    if result.returncode:
+        print(result.stdout[-3000:])
+    return stats
 
 
 def run_load(context: dict) -> dict:
@@ -186,6 +209,10 @@ def report(results: dict, queries: dict, seed_seconds: float | None) -> None:
                                            f"{results['page_weight']['requests']} requests"},
             "", TARGETS["page_weight"], ok(results["page_weight"]["kb"] < 150)),
     ]
+    for fuzz in results["fuzz"]:
+        rows.append(row(f"fuzz: {fuzz['fuzzer']}", {"note": f"{fuzz['examples']} inputs, slowest "
+                                                          f"{fuzz['slowest_seconds']:.2f} s"},
+                        "", "no input raises or exceeds 10 s / 512 MB", ok(fuzz["passed"])))
     if seed_seconds is not None:
         rows.append(row("seed_demo", {"note": f"{seed_seconds:.1f} s for {LEARNERS} learners"}, "", "< 60 s",
                         ok(seed_seconds < 60)))

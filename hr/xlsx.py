@@ -26,6 +26,9 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CELL_REF_RE = re.compile(r"^([A-Z]{1,3})")
+# What zipfile, zlib and expat raise for a damaged, encrypted or not-really-XLSX file.
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, OSError, EOFError,
+           NotImplementedError, RuntimeError, ValueError, expat.ExpatError)
 
 
 class XlsxUnreadable(ValueError):
@@ -52,7 +55,7 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     try:
         archive = zipfile.ZipFile(stream)
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+    except DAMAGED as error:
         raise XlsxUnreadable("not_xlsx") from error
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         raise XlsxUnreadable("too_big_unzipped")
@@ -63,8 +66,7 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         yield from _sheet_rows(inflated, sheet, strings)
     except XlsxUnreadable:
         raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError,
-            expat.ExpatError, RuntimeError, ValueError) as error:  # a damaged, encrypted or not-really-XLSX file
+    except DAMAGED as error:
         raise XlsxUnreadable("not_xlsx") from error
 
 

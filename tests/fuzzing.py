@@ -2,9 +2,11 @@
 examples, and a bound per input on time and memory, enforced by running each input in a forked
 child (courses.content.budget) that is killed past it.
 
-FUZZ_EXAMPLES sets the number of examples per fuzzer (default 40; ``make bench`` runs 2000).
+FUZZ_EXAMPLES sets the number of examples per fuzzer (default 40; ``make bench`` runs 2000), and
+FUZZ_REPORT a file that each fuzzer appends its statistics to (one JSON line), for the bench.
 """
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -48,3 +50,13 @@ def bounded(check, value, stats: FuzzStats) -> object:
     if os.environ.get("FUZZ_VERBOSE") and elapsed > 1:
         print(f"\nslow input ({elapsed:.2f} s, {result}): {value!r:.200}")
     return result
+
+
+def report(name: str, stats: FuzzStats) -> None:
+    """Append the fuzzer's statistics to FUZZ_REPORT, when set."""
+    path = os.environ.get("FUZZ_REPORT")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"fuzzer": name, "examples": stats.examples,
+                                     "slowest_seconds": round(stats.slowest, 3), "outcomes": stats.outcomes},
+                                    ensure_ascii=False) + "\n")

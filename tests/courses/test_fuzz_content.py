@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from courses.content.documents import parse_document
 from courses.content.loader import SourceFile, render_sources
 from tests.coursebuilder import module_text
-from tests.fuzzing import FuzzStats, bounded, fuzz_settings
+from tests.fuzzing import FuzzStats, bounded, fuzz_settings, report
 
 CHECK = "::: check\n对吗？\n- [x] 对\n- [ ] 错\n> 因为。\n:::\n"
 DIRECTIVES = [CHECK, "::: case 案例\n正文\n:::\n", "::: tip\n提示\n:::\n", "::: reflection r-{n}\n想一想\n:::\n",
@@ -66,6 +66,12 @@ def check_module_text(text: str) -> str:
 
 
 STATS = FuzzStats()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    report("content pipeline", STATS)
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,12 @@ bytes, the reader answers with rows or a reason, within the bound per input (tes
 import io
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hr.uploads import MAX_UPLOAD_BYTES, UploadUnreadable, read_upload
-from tests.fuzzing import FuzzStats, bounded, fuzz_settings
+from tests.fuzzing import FuzzStats, bounded, fuzz_settings, report
 from tests.hr.test_upload_limits import declare_size, inline_row, workbook
 
 cells = st.one_of(st.emails(), st.text(max_size=40), st.sampled_from(["email", "邮箱", "", " ", '"', "\x00"]),
@@ -59,6 +60,12 @@ def check_upload(upload: tuple[str, bytes]) -> str:
 
 
 STATS = FuzzStats()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    report("upload parsers", STATS)
 
 
 @fuzz_settings
