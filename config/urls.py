@@ -15,6 +15,7 @@ urlpatterns = [
     path("trainer/", include("courses.authoring.urls")),
     path("hr/", include("progress.hr.urls")),
     path("reminders/", include("progress.reminders.urls")),
+    path("search/", include("search.urls")),
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]

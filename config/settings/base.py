@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "quizzes",
     "courses",
     "progress",
+    "search",
 ]
 
 MIDDLEWARE = [

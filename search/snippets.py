@@ -1,0 +1,59 @@
+"""Highlighted snippets from plain text: the text is escaped, only our own <mark> is added (pure)."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .text import fold
+
+SNIPPET_CHARS = 140
+LEAD_CHARS = 30  # context shown before the first match
+
+
+def highlight(text: str, terms: tuple[str, ...]) -> SafeString:
+    return _marked(text, _spans(text, terms))
+
+
+def snippet(text: str, terms: tuple[str, ...], size: int = SNIPPET_CHARS) -> SafeString:
+    """About ``size`` characters of ``text`` around the first match, matches marked."""
+    spans = _spans(text, terms)
+    start = max(0, spans[0][0] - LEAD_CHARS) if spans else 0
+    end = min(len(text), start + size)
+    start = max(0, min(start, end - size))
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    html = _marked(text[start:end], inside)
+    return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))
+
+
+def _spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` where a term occurs (case- and width-insensitive), merged."""
+    folded, owner = [], []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        folded.append(piece)
+        owner.extend([index] * len(piece))
+    haystack = "".join(folded)
+    found = []
+    for term in terms:
+        # Latin words and numbers match whole (roi is not in "heroic"); Chinese words anywhere.
+        pattern = rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])" if term.isascii() else re.escape(term)
+        found.extend((owner[m.start()], owner[m.end() - 1] + 1) for m in re.finditer(pattern, haystack))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    parts, last = [], 0
+    for a, b in spans:
+        parts.append(escape(text[last:a]))
+        parts.append(f"<mark>{escape(text[a:b])}</mark>")
+        last = b
+    parts.append(escape(text[last:]))
+    # Every piece of text went through escape(); the only markup is the <mark> added here.
+    return mark_safe("".join(parts))
