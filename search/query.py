@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .text import words
+from .text import runs, words
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 12  # a query is ANDed; past a dozen words nothing matches anyway, and cost stays fixed
@@ -20,7 +20,11 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 class Query:
     text: str  # shown back to the person: whitespace collapsed, control characters dropped, capped
     truncated: bool
-    terms: tuple[str, ...]  # folded words, each once, in order
+    terms: tuple[str, ...]  # folded words, each once, in order: what is searched for
+    # What results highlight, most telling first: each run as typed (留存率), then each word of two
+    # or more characters. A lone Chinese character (率, 域) is marked only inside a run, or every
+    # 转化率 on the page would light up.
+    marks: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -33,4 +37,6 @@ def query_parse(raw: str | None) -> Query:
     text = text[:MAX_QUERY_CHARS].rstrip()
     found = list(dict.fromkeys(words(text)))
     terms = [word for word in found if word not in STOPWORDS] or found
-    return Query(text, truncated, tuple(terms[:MAX_TERMS]))
+    terms = terms[:MAX_TERMS]
+    marks = [*runs(text), *(term for term in terms if len(term) > 1 or term.isascii())]
+    return Query(text, truncated, tuple(terms), tuple(dict.fromkeys(marks)))

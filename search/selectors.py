@@ -97,7 +97,7 @@ def search_results(*, query: Query, user: User, page: object = 1) -> Results:
         rows, loose = _rows(query, drafts, number, every=False), True
     if not rows:
         return Results(query, [], loose=loose)
-    return Results(query, [_hit(row, query.terms) for row in rows], total=rows[0][1],
+    return Results(query, [_hit(row, query.marks) for row in rows], total=rows[0][1],
                    page=(rows[0][0] - 1) // PAGE_SIZE + 1, loose=loose)
 
 
@@ -109,11 +109,12 @@ def _rows(query: Query, drafts: bool, page: int, *, every: bool) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _hit(row: tuple, terms: tuple[str, ...]) -> Hit:
+def _hit(row: tuple, marks: tuple[str, ...]) -> Hit:
     rank, _, matches, draft, anchor, title, heading, body, module_slug, part_title, course_slug, course_title = row
     if draft:
         url = reverse("authoring:edit", args=[course_slug, module_slug])
     else:
         url = reverse("progress:module", args=[course_slug, module_slug]) + (f"#{anchor}" if anchor else "")
-    return Hit(rank=rank, url=url, draft=bool(draft), title=highlight(title, terms), heading=highlight(heading, terms),
-               snippet=snippet(body, terms), matches=matches, part_title=part_title, course_title=course_title)
+    return Hit(rank=rank, url=url, draft=bool(draft), title=highlight(title, marks),
+               heading=highlight(heading, marks), snippet=snippet(body, marks), matches=matches,
+               part_title=part_title, course_title=course_title)

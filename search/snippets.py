@@ -11,23 +11,25 @@ SNIPPET_CHARS = 140
 LEAD_CHARS = 30  # context shown before the first match
 
 
-def highlight(text: str, terms: tuple[str, ...]) -> SafeString:
-    return _marked(text, _spans(text, terms))
+def highlight(text: str, marks: tuple[str, ...]) -> SafeString:
+    return _marked(text, _merged(_found(text, marks)))
 
 
-def snippet(text: str, terms: tuple[str, ...], size: int = SNIPPET_CHARS) -> SafeString:
-    """About ``size`` characters of ``text`` around the first match, matches marked."""
-    spans = _spans(text, terms)
-    start = max(0, spans[0][0] - LEAD_CHARS) if spans else 0
+def snippet(text: str, marks: tuple[str, ...], size: int = SNIPPET_CHARS) -> SafeString:
+    """About ``size`` characters of ``text`` around the first occurrence of the most telling mark
+    (``marks`` come best first), every mark in it highlighted."""
+    found = _found(text, marks)
+    anchor = next((spans[0][0] for spans in found if spans), 0)
+    start = max(0, anchor - LEAD_CHARS)
     end = min(len(text), start + size)
     start = max(0, min(start, end - size))
-    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in _merged(found) if a < end and b > start]
     html = _marked(text[start:end], inside)
     return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))
 
 
-def _spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Character ranges of ``text`` where a term occurs (case- and width-insensitive), merged."""
+def _found(text: str, marks: tuple[str, ...]) -> list[list[tuple[int, int]]]:
+    """For each mark, the character ranges of ``text`` where it occurs (case- and width-insensitive)."""
     folded, owner = [], []
     for index, char in enumerate(text):
         piece = fold(char)
@@ -35,12 +37,16 @@ def _spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
         owner.extend([index] * len(piece))
     haystack = "".join(folded)
     found = []
-    for term in terms:
+    for mark in marks:
         # Latin words and numbers match whole (roi is not in "heroic"); Chinese words anywhere.
-        pattern = rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])" if term.isascii() else re.escape(term)
-        found.extend((owner[m.start()], owner[m.end() - 1] + 1) for m in re.finditer(pattern, haystack))
+        pattern = rf"(?<![a-z0-9]){re.escape(mark)}(?![a-z0-9])" if mark.isascii() else re.escape(mark)
+        found.append([(owner[m.start()], owner[m.end() - 1] + 1) for m in re.finditer(pattern, haystack)])
+    return found
+
+
+def _merged(found: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for a, b in sorted(found):
+    for a, b in sorted(span for spans in found for span in spans):
         if merged and a <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:

@@ -41,6 +41,11 @@ def indexed_words(text: str) -> Iterator[tuple[str, int]]:
             position += 1
 
 
+def runs(text: str) -> list[str]:
+    """The runs of letters and digits of a folded text, as typed (not cut into words)."""
+    return _runs(fold(text))
+
+
 def _runs(piece: str) -> list[str]:
     return [run for run in _RUN.findall(piece) if len(run) <= MAX_WORD_CHARS]
 

@@ -54,6 +54,19 @@ def test_query_is_trimmed_capped_and_keeps_what_matters():
     assert query_parse(" \"*:-() ").empty and query_parse(None).empty
 
 
+def test_results_mark_what_was_typed_and_no_lone_chinese_character():
+    # 留存率 is marked whole, 留存 alone too; 率 alone (in 转化率) is not
+    assert query_parse("留存率").marks == ("留存率", "留存")
+    assert query_parse("私域流量 ROI").marks == ("私域流量", "roi", "流量")
+    assert query_parse("率").marks == ("率",)
+    assert highlight("留存率和转化率", query_parse("留存率").marks) == "<mark>留存率</mark>和转化率"
+
+
+def test_a_snippet_starts_near_the_whole_phrase_first():
+    text = "留存" + "。" * 200 + "这里讲留存率怎么算"
+    assert "<mark>留存率</mark>怎么算" in snippet(text, query_parse("留存率").marks)
+
+
 @pytest.mark.parametrize(("raw", "page"), [
     (None, 1), ("", 1), ("abc", 1), ("2", 2), ("-3", 1), ("0", 1), ("1e3", 1), (str(10**20), MAX_PAGE)])
 def test_any_page_parameter_becomes_a_page_number(raw, page):
