@@ -1,6 +1,7 @@
 """Highlighted snippets from plain text: the text is escaped, only our own <mark> is added (pure)."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,7 +33,7 @@ def _found(text: str, marks: tuple[str, ...]) -> list[list[tuple[int, int]]]:
     """For each mark, the character ranges of ``text`` where it occurs (case- and width-insensitive)."""
     folded, owner = [], []
     for index, char in enumerate(text):
-        piece = fold(char)
+        piece = _fold_char(char)
         folded.append(piece)
         owner.extend([index] * len(piece))
     haystack = "".join(folded)
@@ -42,6 +43,12 @@ def _found(text: str, marks: tuple[str, ...]) -> list[list[tuple[int, int]]]:
         pattern = rf"(?<![a-z0-9]){re.escape(mark)}(?![a-z0-9])" if mark.isascii() else re.escape(mark)
         found.append([(owner[m.start()], owner[m.end() - 1] + 1) for m in re.finditer(pattern, haystack)])
     return found
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    # Folded one character at a time, so every folded offset maps back to an original character.
+    return fold(char)
 
 
 def _merged(found: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
