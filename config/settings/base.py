@@ -187,6 +187,9 @@ EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.
+# Enforced by validation, the sanitiser and the CSP's img-src.
+CONTENT_IMAGE_HOSTS = [host.lower() for host in env_list("CONTENT_IMAGE_HOSTS", [])]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -197,7 +200,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:", "data:"],
+        "img-src": [SELF, *(f"https://{host}" for host in CONTENT_IMAGE_HOSTS)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
