@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from courses.content.rendering import render_body
-from courses.importer import module_source
 from courses.models import Module
+from courses.services import module_source
 
 from .backends import Document, documents_write
 from .models import Section
