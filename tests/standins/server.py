@@ -2,9 +2,11 @@
 tests can move, token issuing with expiry, sliding-window counters, fault injection and a log
 of every request received."""
 
+import contextlib
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -122,6 +124,7 @@ class StandinServer:
         self._routes: list[tuple[str, re.Pattern, Handler]] = []
         self._faults: dict[str, deque[Reply]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._connections: set = set()
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -142,7 +145,15 @@ class StandinServer:
 
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
-            timeout = 5  # idle keep-alive connections end, so stop() leaves no thread behind
+            timeout = 5  # idle keep-alive connections end
+
+            def setup(self):
+                super().setup()
+                standin._connections.add(self.connection)
+
+            def finish(self):
+                super().finish()
+                standin._connections.discard(self.connection)
 
             def _serve(self):
                 parts = urlsplit(self.path)
@@ -170,9 +181,13 @@ class StandinServer:
         return self
 
     def stop(self) -> None:
+        """Stop listening and cut open keep-alive connections: a stopped platform is down."""
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def base_url(self) -> str:
