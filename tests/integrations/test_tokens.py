@@ -76,7 +76,7 @@ def test_concurrent_workers_fetch_one_token(wecom_standin):
         start.wait()
         try:
             WeComClient().user("zhangwei")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:  # collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(8)]

@@ -20,7 +20,8 @@ def test_departments_come_back_as_a_tree(client):
     departments = {d.id: d for d in client.departments()}
     assert len(departments) == 6
     assert departments["1"].parent_id is None
-    assert (departments["3"].name, departments["3"].parent_id, departments["3"].leader_ids) == ("华东运营部", "2", ("lina",))
+    east = departments["3"]
+    assert (east.name, east.parent_id, east.leader_ids) == ("华东运营部", "2", ("lina",))
 
 
 def test_department_subtree(client):
