@@ -137,7 +137,8 @@ class FeishuStandin(StandinServer):
             return error(40003, "department not found")  # stand-in's choice
         wanted, queue = [], [dept]
         while queue:
-            level = [d for d in self.departments.values() if d["parent_department_id"] == queue.pop(0)]
+            parent = queue.pop(0)
+            level = [d for d in self.departments.values() if d["parent_department_id"] == parent]
             wanted += level
             if request.query.get("fetch_child") == "true":
                 queue += [d["department_id"] for d in level]

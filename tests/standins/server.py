@@ -179,7 +179,9 @@ class StandinServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True, name=f"standin-{self.platform}").start()
+        thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
+                                  name=f"standin-{self.platform}")
+        thread.start()
         return self
 
     def stop(self) -> None:
