@@ -12,7 +12,7 @@ from .client import BaseClient, chunked, fingerprint
 from .conf import FeishuConfig
 from .crypto import feishu_decrypt, feishu_signature, hmac_sha256_base64
 from .entities import CallbackEvent, Card, Department, LoginIdentity, Markdown, Message, Person, SendResult, Text
-from .errors import CallbackRejected, InvalidCredentials, PlatformError, RateLimited
+from .errors import CallbackRejected, InvalidCredentials, PlatformError, RateLimited, TokenExpired
 from .ratelimit import Rule
 
 PLATFORM = "feishu"
@@ -24,8 +24,9 @@ TOKEN_REJECTED = {99991661, 99991663, 99991664, 99991668}
 # Rate limits (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control):
 # HTTP 429 (400 on older APIs) with code 99991400 and the wait in x-ogw-ratelimit-reset.
 FREQUENCY_LIMIT = 99991400
-# 11232: the message service's own limit ("11232 限流错误", same page, custom bot section).
-MESSAGE_RATE_LIMIT = 11232
+# 11232: the message service's own limit ("11232 限流错误", same page, custom bot section);
+# 230020: the per-chat limit, known from developers' reports only.
+MESSAGE_RATE_LIMITS = {11232, 230020}
 BOT_SIGN_MISMATCH = 19021  # "sign match fail or timestamp is not within one hour from current time"
 # Custom bot: "单租户单机器人 100 次/分钟，5 次/秒" (https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot)
 BOT_PER_MINUTE = Rule(100, 60, "https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot")
@@ -51,7 +52,7 @@ def raise_for_code(response: http.HttpResponse) -> dict:
     if code == FREQUENCY_LIMIT or response.status == 429:
         reset = response.headers.get("x-ogw-ratelimit-reset", "1")
         raise RateLimited(PLATFORM, code, message, float(reset or 1), response.status)
-    if code == MESSAGE_RATE_LIMIT:
+    if code in MESSAGE_RATE_LIMITS:
         raise RateLimited(PLATFORM, code, message, 1.0, response.status)
     raise PlatformError(PLATFORM, code, message, response.status)
 
@@ -172,6 +173,8 @@ class FeishuClient(BaseClient):
             except RateLimited as exc:
                 deferred.update(dict.fromkeys(admitted[index:], exc.retry_after))
                 break
+            except (TokenExpired, InvalidCredentials):
+                raise
             except PlatformError as exc:
                 if exc.http_status != 400:  # 400: this receive_id is unknown or out of the app's scope
                     raise

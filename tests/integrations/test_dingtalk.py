@@ -176,3 +176,16 @@ def test_robot_limit_is_kept_locally_and_the_platforms_throttle_is_rate_limited(
         DingTalkClient(bucket=Unlimited()).robot_send(access_token=token, secret=secret, message=Text("22"))
     assert (caught.value.code, caught.value.retry_after) == (410100, 600.0)
     assert len(dingtalk_standin.robot_messages) == 20
+
+
+def test_the_standin_refuses_requests_the_platform_would(dingtalk_standin):
+    import httpx
+
+    base = dingtalk_standin.base_url
+    form = httpx.post(f"{base}/v1.0/oauth2/accessToken", data={"appKey": "x", "appSecret": "y"})
+    assert form.status_code == 400
+    token = httpx.post(f"{base}/v1.0/oauth2/accessToken",
+                       json={"appKey": dingtalk_standin.app_key, "appSecret": dingtalk_standin.app_secret})
+    oversized = httpx.post(f"{base}/topapi/v2/user/list", params={"access_token": token.json()["accessToken"]},
+                           json={"dept_id": 1, "cursor": 0, "size": 101})
+    assert oversized.json()["errcode"] == 400002

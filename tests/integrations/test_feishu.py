@@ -154,3 +154,18 @@ def test_malformed_token_request_is_refused_like_the_platform_does(feishu_standi
     response = httpx.post(f"{feishu_standin.base_url}/open-apis/auth/v3/tenant_access_token/internal",
                           content=json.dumps({"app_id": "x"}), headers={"Content-Type": "text/plain"})
     assert response.status_code == 400 and response.json()["code"] != 0
+
+
+def test_a_token_failure_while_sending_is_not_an_invalid_recipient(client, feishu_standin):
+    rejected = Reply({"code": 99991663, "msg": "Invalid access token for authorization"}, 400)
+    feishu_standin.inject("/open-apis/im/v1/messages", rejected, times=2)
+    from integrations.errors import TokenExpired
+
+    with pytest.raises(TokenExpired):
+        client.send_message(["lina"], Text("x"))
+
+
+def test_the_per_chat_limit_defers(client, feishu_standin):
+    feishu_standin.inject("/open-apis/im/v1/messages", Reply({"code": 230020, "msg": "chat rate limit"}, 400))
+    result = client.send_message(["lina"], Text("x"))
+    assert result.sent == () and result.invalid == () and result.deferred == {"lina": 1.0}

@@ -197,3 +197,15 @@ def test_robot_with_a_wrong_key_is_refused(client):
     with pytest.raises(PlatformError) as caught:
         client.robot_send(key="not-a-robot", message=Text("x"))
     assert caught.value.code == 93000
+
+
+def test_the_standin_refuses_requests_the_platform_would(wecom_standin):
+    import httpx
+
+    base = f"{wecom_standin.base_url}/cgi-bin"
+    assert httpx.get(f"{base}/gettoken", params={"corpsecret": "x"}).json()["errcode"] == 41002
+    assert httpx.get(f"{base}/user/get", params={"userid": "lina"}).json()["errcode"] == 41001
+    token = httpx.get(f"{base}/gettoken", params={"corpid": wecom_standin.corp_id,
+                                                  "corpsecret": wecom_standin.secret}).json()["access_token"]
+    broken = httpx.post(f"{base}/message/send", params={"access_token": token}, content=b"{not json")
+    assert broken.json()["errcode"] == 47001
