@@ -18,6 +18,7 @@ from .snapshot import snapshot
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:/+=-]{1,64}$")
 PURGE_ACTOR_LABEL = "retention purge"
+SYSTEM_ACTOR_LABEL = "system"  # an action by no account whose caller gave no name
 
 
 def audit_record(
@@ -35,20 +36,20 @@ def audit_record(
     `actor_label` names what acted, e.g. "manage.py grant_role"). `action` is a dotted code
     such as "role.grant". `before`/`after` are JSON-safe-ised and bounded (audit.snapshot).
     Runs inside the caller's transaction, so the entry exists exactly when the action does."""
-    if not ACTION_RE.match(action):
-        raise ValueError(f"audit action {action!r} must be a dotted lower-case code such as 'role.grant'")
+    if not ACTION_RE.match(action) or len(action) > AuditEntry._meta.get_field("action").max_length:
+        raise ValueError(f"audit action {action!r} must be a short dotted lower-case code such as 'role.grant'")
     if target is not None and target.pk is None:
         raise ValueError("the audit target must be saved first (it has no primary key)")
     return AuditEntry.objects.create(
         actor=actor,
-        actor_label=_fit(label_of(actor) if actor is not None else actor_label, AuditEntry, "actor_label"),
-        action=_fit(action, AuditEntry, "action"),
+        actor_label=_fit(label_of(actor) if actor is not None else actor_label or SYSTEM_ACTOR_LABEL, "actor_label"),
+        action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=_fit(str(target.pk), AuditEntry, "target_id") if target is not None else "",
-        target_label=_fit(label_of(target), AuditEntry, "target_label") if target is not None else "",
+        target_id=_fit(str(target.pk), "target_id") if target is not None else "",
+        target_label=_fit(label_of(target), "target_label") if target is not None else "",
         before=snapshot(before),
         after=snapshot(after),
-        reason=_fit(reason.strip(), AuditEntry, "reason"),
+        reason=_fit(reason.strip(), "reason"),
         ip_address=_client_ip(request),
         request_id=_request_id(request),
     )
@@ -91,8 +92,9 @@ def audit_retention_purge() -> int:
     return audit_purge(older_than=timezone.now() - timedelta(days=days))
 
 
-def _fit(text: str, model: type[models.Model], field: str) -> str:
-    limit = model._meta.get_field(field).max_length
+def _fit(text: str, field: str) -> str:
+    """Cut a label or reason to its column (with an ellipsis) rather than fail the action."""
+    limit = AuditEntry._meta.get_field(field).max_length
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -35,6 +35,7 @@ def test_an_entry_names_actor_and_target_so_it_reads_well_after_they_are_gone(hr
 def test_a_system_action_is_named_by_its_label(db):
     entry = audit_record(actor=None, actor_label="directory sync (WeCom)", action="directory.deactivate")
     assert entry.actor is None and entry.actor_label == "directory sync (WeCom)" and entry.target_type is None
+    assert audit_record(actor=None, action="directory.deactivate").actor_label == "system"
 
 
 def test_values_are_stored_json_safe(hr):
@@ -88,7 +89,7 @@ def test_long_texts_are_cut_to_fit_instead_of_failing_the_action(hr):
 
 
 def test_bad_codes_and_unsaved_targets_are_refused(hr):
-    for action in ("", "grant", "Role.Grant", "role grant", "role."):
+    for action in ("", "grant", "Role.Grant", "role grant", "role.", "role." + "x" * 64):
         with pytest.raises(ValueError, match="dotted"):
             audit_record(actor=hr, action=action)
     with pytest.raises(ValueError, match="saved"):
