@@ -39,11 +39,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
-<<<<<<< HEAD
-    "integrations",
-=======
     "audit",
->>>>>>> audit
+    "integrations",
     "accounts",
     "quizzes",
     "courses",
