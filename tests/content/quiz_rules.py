@@ -10,8 +10,8 @@ from itertools import combinations
 
 from quizzes.parser import ParsedQuestion
 
-# A question must stand on its own: choices are shuffled and questions may be drawn alone.
-CROSS_REFERENCE_RE = re.compile(r"接上题|上一?题|前一题|上一道题|下一题|前面那道题")
+# A question must stand on its own: its position is not fixed and it may be drawn alone.
+CROSS_REFERENCE_RE = re.compile(r"接上题|上一?道?题|前一道?题|前面那道题|同上题")
 # Letters, digits and CJK only: punctuation, spaces and Markdown do not make texts differ.
 NOISE_RE = re.compile(r"[^\w]|_", re.UNICODE)
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
