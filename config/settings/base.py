@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "quizzes",
     "courses",
     "progress",
+    "hr",
+    "reminders",
+    "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +170,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
-# Reminder emails (progress/reminders; see the README's "Reminder emails" section).
+# Reminder emails (reminders/; see the README's "Reminder emails" section).
 # REMINDER_WINDOW: local daytime window "HH:MM-HH:MM", in each recipient's own time zone.
 REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 # (REMINDER_DISPATCH_MINUTES, how often beat runs the dispatcher, is read by config/celery.py.)
@@ -176,7 +180,6 @@ REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
 # REMINDER_RETRY_BACKOFF_SECONDS: first retry delay after an SMTP/connection error (doubles, capped).
 REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", "30"))
-CELERY_IMPORTS = ["progress.hr.tasks"]
 
 # HR exports: bigger than this many rows run as a background job that emails a link.
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))
@@ -184,6 +187,9 @@ EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.
+# Enforced by validation, the sanitiser and the CSP's img-src.
+CONTENT_IMAGE_HOSTS = [host.lower() for host in env_list("CONTENT_IMAGE_HOSTS", [])]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -194,7 +200,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:", "data:"],
+        "img-src": [SELF, *(f"https://{host}" for host in CONTENT_IMAGE_HOSTS)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
