@@ -58,10 +58,14 @@ def module_index(*, module_id: int, force: bool = False) -> int:
 
 
 @transaction.atomic
-def search_reindex() -> tuple[int, int]:
-    """Rebuild every module's sections from scratch (idempotent); returns (modules, sections)."""
+def search_reindex(*, force: bool = True) -> tuple[int, int]:
+    """Rebuild every module's sections from scratch (idempotent); returns (modules, sections written).
+
+    ``force=False`` only fills in what is missing or stale (a database that had content before
+    search existed, or a missed update) and writes nothing when the index is current.
+    """
     modules = list(Module.objects.order_by("pk").values_list("pk", flat=True))
-    sections = sum(module_index(module_id=pk, force=True) for pk in modules)
+    sections = sum(module_index(module_id=pk, force=force) for pk in modules)
     return len(modules), sections
 
 
