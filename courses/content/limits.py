@@ -26,7 +26,7 @@ MAX_ABBREVIATIONS = 100  # '*[ABBR]: …' lines (each one is another pass over t
 MAX_HTML_TAGS = 1_000  # raw HTML tags (nh3's tree building is quadratic in their nesting)
 # Python-Markdown looks for the end of every '[' (and every '](') up to the end of its paragraph:
 # an unclosed one costs the rest of the paragraph. This bounds the sum of those scans per file.
-MAX_BRACKET_SCAN = 300_000
+MAX_BRACKET_SCAN = 200_000
 # NUL and the other C0/C1 control characters (tab, LF and CR are text). PostgreSQL refuses NUL.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 HEADING_RE = re.compile(r"^\s{0,3}#")

@@ -82,4 +82,6 @@ def _render_budget(settings):
 @fuzz_settings
 @given(module_texts())
 def test_any_module_text_gets_problems_or_html_within_its_bound(text):
-    assert bounded(check_module_text, text, STATS) in ("problems", "rendered")
+    # "refused by the render budget" is an answer too: the bound held (it depends on the machine's
+    # load, so the fuzzer must not treat it as a failure to reproduce)
+    assert bounded(check_module_text, text, STATS) in ("problems", "rendered", "refused by the render budget")
