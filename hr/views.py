@@ -112,9 +112,13 @@ def export(request):
 @hr_required
 def export_download(request, token: str):
     log = export_from_token(token)
-    if log is None or not log.file:
+    try:
+        handle = open(log.file, "rb") if log is not None and log.file else None  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:  # cleaned up since: the export log says "link expired"
+        handle = None
+    if handle is None:
         raise Http404
-    return FileResponse(open(log.file, "rb"), as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
+    return FileResponse(handle, as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
 
 @hr_required
