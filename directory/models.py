@@ -16,6 +16,8 @@ class DirectoryEntry(models.Model):
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     external_id = models.CharField(_("id in the source"), max_length=128)
+    # SCIM only: the client's own id for the person (`externalId`); `external_id` is the id we issued.
+    external_ref = models.CharField(max_length=255, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_entries")
     active = models.BooleanField(_("active in the source"), default=True)
     fingerprint = models.CharField(max_length=40, blank=True)

@@ -205,3 +205,42 @@ def person_left(*, source: str, external_id: str) -> int:
                     .values_list("user_id", flat=True))
     DirectoryEntry.objects.filter(source=source, external_id=external_id).update(active=False)
     return users_mark_left(user_ids=user_ids)
+
+
+# SCIM (the IdP pushes; directory/scim_views.py parses) ------------------------------------------
+@transaction.atomic
+def scim_department(name: str) -> str:
+    """The enterprise extension's `department` is a name: one Department per name."""
+    dept, _ = Department.objects.get_or_create(source=Source.SCIM, external_id=f"name:{name}"[:64],
+                                               defaults={"name": name[:100]})
+    return dept.external_id
+
+
+@transaction.atomic
+def scim_user_save(*, person: Person, external_ref: str) -> DirectoryEntry:
+    person_apply(source=Source.SCIM, person=person)
+    DirectoryEntry.objects.filter(source=Source.SCIM, external_id=person.userid).update(external_ref=external_ref)
+    return DirectoryEntry.objects.select_related("user").get(source=Source.SCIM, external_id=person.userid)
+
+
+@transaction.atomic
+def scim_user_delete(*, entry: DirectoryEntry) -> None:
+    """SCIM DELETE: the person left. The account stays (deactivated, with its history)."""
+    users_mark_left(user_ids=[entry.user_id])
+    entry.delete()
+
+
+@transaction.atomic
+def scim_group_save(*, external_id: str, name: str, member_ids: list[str]) -> Department:
+    dept, _ = Department.objects.update_or_create(source=Source.SCIM, external_id=external_id,
+                                                  defaults={"name": name[:100], "removed_at": None})
+    members = DirectoryEntry.objects.filter(source=Source.SCIM, external_id__in=member_ids).values("user_id")
+    User.objects.filter(department_unit=dept).exclude(pk__in=members).update(department_unit=None, department="")
+    User.objects.filter(pk__in=members).update(department_unit=dept, department=dept.name)
+    return dept
+
+
+@transaction.atomic
+def scim_group_delete(*, dept: Department) -> None:
+    Department.objects.filter(pk=dept.pk).update(removed_at=timezone.now())
+    User.objects.filter(department_unit=dept).update(department_unit=None, department="")
