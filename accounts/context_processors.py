@@ -1,7 +1,6 @@
-from .models import Role
-
-
 from django.conf import settings
+
+from .models import Role
 
 
 def roles(request) -> dict:

@@ -16,8 +16,17 @@ from accounts.sso import is_placeholder
 
 from . import services
 from .models import DirectoryEntry, Source
-from .scim_schema import ENTERPRISE, GROUP, USER, ScimError, filter_parse, list_response, paging, patch_apply, \
-    user_person
+from .scim_schema import (
+    ENTERPRISE,
+    GROUP,
+    USER,
+    ScimError,
+    filter_parse,
+    list_response,
+    paging,
+    patch_apply,
+    user_person,
+)
 
 CONTENT_TYPE = "application/scim+json"
 

@@ -6,7 +6,7 @@ from ...services import SyncHeld, directory_sync
 
 
 class Command(BaseCommand):
-    help = "Reconcile accounts with a company directory (WeCom, DingTalk or Feishu). --dry-run prints what would change."
+    help = "Reconcile accounts with a company directory (WeCom, DingTalk or Feishu); --dry-run prints the changes."
 
     def add_arguments(self, parser):
         parser.add_argument("--source", required=True, choices=["wecom", "dingtalk", "feishu"])
