@@ -274,6 +274,14 @@ FEISHU_APP_SECRET = os.environ.get("FEISHU_APP_SECRET", "")
 FEISHU_VERIFICATION_TOKEN = os.environ.get("FEISHU_VERIFICATION_TOKEN", "")
 FEISHU_ENCRYPT_KEY = os.environ.get("FEISHU_ENCRYPT_KEY", "")
 
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0]}" if rest else ""
+
+
+SSO_FORM_ACTION_ORIGINS = sorted({o for o in map(_origin, [
+    WECOM_LOGIN_BASE_URL, WECOM_OAUTH_BASE_URL, DINGTALK_LOGIN_BASE_URL, FEISHU_BASE_URL, OIDC_ISSUER]) if o})
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -289,7 +297,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # The company sign-in form posts here and is redirected to the IdP's login page; browsers
+        # check form-action on that redirect too.
+        "form-action": [SELF, *SSO_FORM_ACTION_ORIGINS],
     }
 }
 
