@@ -1,3 +1,4 @@
+import logging
 from dataclasses import replace
 
 from allauth.socialaccount.providers.dingtalk.views import DingTalkOAuth2Adapter
@@ -8,6 +9,9 @@ from integrations.conf import DingTalkConfig
 from integrations.dingtalk import DingTalkClient
 
 from ..corp import CorpClient, CorpProfile, complete_corp_login, not_a_member
+
+
+log = logging.getLogger(__name__)
 
 
 def dingtalk_config(app) -> DingTalkConfig:
@@ -27,6 +31,8 @@ class CorpDingTalkAdapter(DingTalkOAuth2Adapter):
         def exchange(code: str) -> CorpProfile:
             identity = client.oauth_identity(code)
             if not config.corp_id or identity.tenant != config.corp_id:
+                log.warning("DingTalk sign-in from corp %r refused (DINGTALK_CORP_ID is %r)", identity.tenant,
+                            config.corp_id)
                 raise not_a_member()  # another organisation's DingTalk account
             if not identity.userid:
                 return CorpProfile(userid="", tenant=identity.tenant)

@@ -1,3 +1,4 @@
+import logging
 from dataclasses import replace
 
 from allauth.socialaccount.providers.feishu.client import FeishuOAuth2Client
@@ -9,6 +10,9 @@ from integrations.conf import FeishuConfig
 from integrations.feishu import FeishuClient
 
 from ..corp import CorpClient, CorpProfile, complete_corp_login, not_a_member
+
+
+log = logging.getLogger(__name__)
 
 
 class FeishuLoginClient(CorpClient, FeishuOAuth2Client):
@@ -27,6 +31,7 @@ class CorpFeishuAdapter(FeishuOAuth2Adapter):
         def exchange(code: str) -> CorpProfile:
             identity = client.login_identity(code)
             if not tenant or identity.tenant != tenant:
+                log.warning("Feishu sign-in from tenant %r refused (FEISHU_TENANT_KEY is %r)", identity.tenant, tenant)
                 raise not_a_member()  # signed in to another company's Feishu
             if not identity.userid:
                 return CorpProfile(userid="", tenant=identity.tenant)
