@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from accounts.services import users_mark_left, users_mark_returned
 from accounts.sso import placeholder_email
+from audit.services import audit_record
 from integrations.entities import Person
 
 from . import selectors
@@ -76,9 +77,27 @@ def plan_apply(plan: Plan) -> None:
     _managers_apply(plan, ids)
     users_mark_left(user_ids=plan.deactivate)
     users_mark_returned(user_ids=plan.reactivate)
+    _status_audit(plan)
     entries = DirectoryEntry.objects.filter(source=plan.source)
     entries.filter(user_id__in=plan.deactivate).update(active=False)
     entries.filter(user_id__in=plan.reactivate).update(active=True)
+
+
+def _status_audit(plan: Plan) -> None:
+    """Leaving and returning are administrative acts on an account: each goes in the audit log."""
+    label = f"directory sync ({plan.source})"
+    for action, ids in (("directory.deactivate", plan.deactivate), ("directory.reactivate", plan.reactivate)):
+        for user in User.objects.filter(pk__in=ids).only("pk", "email", "display_name"):
+            audit_record(actor=None, actor_label=label, action=action, target=user)
+
+
+@transaction.atomic
+def sync_confirm(*, run: SyncRun, actor: User, request=None) -> None:
+    """A person confirms a held sync: recorded, then the sync runs with the limit lifted."""
+    from .tasks import directory_sync_task  # tasks call this module: import here, not at the top
+
+    audit_record(actor=actor, action="directory.sync_confirm", target=run, after=run.summary, request=request)
+    transaction.on_commit(lambda: directory_sync_task.delay(run.source, confirm=True))
 
 
 def _departments_apply(plan: Plan) -> dict[str, Department]:
@@ -204,11 +223,15 @@ def person_apply(*, source: str, person: Person) -> Plan:
     return plan
 
 
+@transaction.atomic
 def person_left(*, source: str, external_id: str) -> int:
     """The source says this person is gone (a delete callback)."""
     user_ids = list(DirectoryEntry.objects.filter(source=source, external_id=external_id)
                     .values_list("user_id", flat=True))
     DirectoryEntry.objects.filter(source=source, external_id=external_id).update(active=False)
+    plan = Plan(source, deactivate=list(User.objects.filter(pk__in=user_ids, is_active=True).values_list(
+        "pk", flat=True)))
+    _status_audit(plan)
     return users_mark_left(user_ids=user_ids)
 
 
@@ -231,6 +254,8 @@ def scim_user_save(*, person: Person, external_ref: str) -> DirectoryEntry:
 @transaction.atomic
 def scim_user_delete(*, entry: DirectoryEntry) -> None:
     """SCIM DELETE: the person left. The account stays (deactivated, with its history)."""
+    if entry.user.is_active:
+        _status_audit(Plan(Source.SCIM, deactivate=[entry.user_id]))
     users_mark_left(user_ids=[entry.user_id])
     entry.delete()
 

@@ -20,10 +20,9 @@ from integrations.errors import CallbackRejected
 from integrations.feishu import FeishuCallbacks
 from integrations.wecom import WeComCallbacks
 
-from . import selectors
+from . import selectors, services
 from .callbacks import event_handle
 from .models import SyncRun
-from .tasks import directory_sync_task
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def sync_runs(request):
 def sync_confirm(request, run_id: int):
     _directory_admin(request)
     run = get_object_or_404(SyncRun, pk=run_id, status=SyncRun.Status.HELD)
-    directory_sync_task.delay(run.source, confirm=True)
+    services.sync_confirm(run=run, actor=request.user, request=request)
     messages.success(request, _("The %(source)s sync was confirmed and is being applied.")
                      % {"source": run.get_source_display()})
     return redirect("directory:runs")

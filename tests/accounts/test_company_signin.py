@@ -63,7 +63,7 @@ def test_wecom_non_member_is_refused(client, wecom):
     wecom.scanning_user = "outsider"  # WeCom answers an openid only for people outside the corp
     response = through_platform(client, client.post("/accounts/wecom/login/"))
     assert signed_in_user(client) is None
-    assert response.status_code == 401 and "not a member" in response.content.decode()
+    assert response.status_code == 401 and "你不在本企业的通讯录中" in response.content.decode()
     assert not User.objects.exists()
 
 
@@ -95,7 +95,7 @@ def test_wecom_rate_limit_is_a_sign_in_error_not_a_crash(client, wecom):
     wecom.inject("/cgi-bin/auth/getuserinfo", Reply({"errcode": 45009, "errmsg": "api freq out of limit"}))
     response = through_platform(client, client.post("/accounts/wecom/login/"))
     assert response.status_code == 401 and signed_in_user(client) is None
-    assert "try again" in response.content.decode()
+    assert "请重试" in response.content.decode()
 
 
 def test_wecom_left_member_cannot_sign_in(client, wecom):
@@ -182,7 +182,7 @@ def test_feishu_rate_limit_is_a_sign_in_error(client, feishu):
                   Reply({"code": 99991400, "msg": "frequency limit"}, 429, {"x-ogw-ratelimit-reset": "2"}))
     response = through_platform(client, client.post("/accounts/feishu/login/"))
     assert response.status_code == 401 and signed_in_user(client) is None
-    assert "try again" in response.content.decode()
+    assert "请重试" in response.content.decode()
 
 
 def test_rate_limit_buckets_are_fresh(client):

@@ -134,3 +134,41 @@ def test_the_command_reports_bad_credentials(db, wecom_standin, settings):
     settings.WECOM_SECRET = settings.WECOM_CONTACTS_SECRET = "wrong"
     with pytest.raises(CommandError, match="refused"):
         call_command("directory_sync", "--source", "wecom")
+
+
+def test_leaving_and_returning_are_in_the_audit_log(db, wecom_standin):
+    from audit.models import AuditEntry
+
+    sync("wecom")
+    wecom_standin.users["lina"]["status"] = 5
+    sync("wecom")
+    wecom_standin.users["lina"]["status"] = 1
+    sync("wecom")
+    entries = list(AuditEntry.objects.filter(action__startswith="directory.").order_by("pk")
+                   .values_list("action", "actor_label", "target_label"))
+    assert [(a, actor) for a, actor, _ in entries] == [("directory.deactivate", "directory sync (wecom)"),
+                                                       ("directory.reactivate", "directory sync (wecom)")]
+    assert "李娜" in entries[0][2] or "lina@example.com" in entries[0][2]
+
+
+def test_hr_confirms_a_held_sync_on_the_runs_page(client, db, wecom_standin, settings, hr_user, learner,
+                                                  django_capture_on_commit_callbacks):
+    from audit.models import AuditEntry
+
+    settings.DIRECTORY_MAX_DEACTIVATE_SHARE = 0.10
+    sync("wecom")
+    wecom_standin.users.pop("lina"), wecom_standin.users.pop("liuyang")
+    with pytest.raises(SyncHeld) as held:
+        sync("wecom")
+    client.force_login(learner)
+    assert client.get("/directory/runs/").status_code == 403
+    assert client.post(f"/directory/runs/{held.value.run.pk}/confirm/").status_code == 403
+    client.force_login(hr_user)
+    page = client.get("/directory/runs/").content.decode()
+    assert "2" in page and f"/directory/runs/{held.value.run.pk}/confirm/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/directory/runs/{held.value.run.pk}/confirm/")
+    assert response.status_code == 302
+    assert not User.objects.get(email="lina@example.com").is_active
+    assert AuditEntry.objects.filter(action="directory.sync_confirm", actor=hr_user).count() == 1
+    assert client.post(f"/directory/runs/{held.value.run.pk}/confirm/").status_code == 404  # not held any more

@@ -10,7 +10,6 @@ from integrations.dingtalk import DingTalkClient
 
 from ..corp import CorpClient, CorpProfile, complete_corp_login, not_a_member
 
-
 log = logging.getLogger(__name__)
 
 

@@ -11,7 +11,6 @@ from integrations.feishu import FeishuClient
 
 from ..corp import CorpClient, CorpProfile, complete_corp_login, not_a_member
 
-
 log = logging.getLogger(__name__)
 
 
