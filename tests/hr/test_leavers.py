@@ -30,7 +30,7 @@ def test_a_leaver_stays_in_the_report_and_export_with_status_and_date(hr_client,
     users_mark_left(user_ids=[leaver.pk])
     page = hr_client.get("/hr/?status=left").content.decode()
     assert leaver.display_name in page and "离职" in page and org["sales"][1].display_name not in page
-    body = hr_client.get("/hr/export/?kind=summary_csv").content.decode("utf-8")[1:]
+    body = b"".join(hr_client.get("/hr/export/?kind=summary_csv").streaming_content).decode("utf-8")[1:]
     header, *lines = list(csv.reader(io.StringIO(body)))
     rows = {row[1]: row for row in lines}
     assert header[-1] == "离职日期"
@@ -48,11 +48,11 @@ def test_a_returner_is_back_with_their_history(org):
 
 
 def test_department_cohorts_follow_joiners_and_movers(db, imported_course, hr_user):
-    ops = [UserFactory(department="运营部") for _ in range(2)]
-    cohort = services.cohort_create(name="运营部全员", members=ops, created_by=hr_user, follows_departments=["运营部"])
+    ops = [UserFactory(department="仓储部") for _ in range(2)]
+    cohort = services.cohort_create(name="仓储部全员", members=ops, created_by=hr_user, follows_departments=["仓储部"])
     assignment = services.assignment_create(cohort=cohort, course=imported_course, assigned_by=hr_user,
                                             due_date=timezone.localdate() + timedelta(days=7))
-    joiner = UserFactory(department="运营部")
+    joiner = UserFactory(department="仓储部")
     ops[1].department = "销售部"
     ops[1].save()
     leaver = ops[0]
