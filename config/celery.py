@@ -41,10 +41,12 @@ app.conf.beat_schedule = {
 
 
 @app.task(name="config.directory_sync_then_cohorts")
-def directory_sync_then_cohorts() -> dict:
+def directory_sync_then_cohorts() -> None:
+    """One chain per beat: each source's reconcile (retried on its own), then the cohorts."""
+    from celery import chain
+
     from directory.tasks import configured_sources, directory_sync_task
     from hr.tasks import department_cohorts_refresh_task
 
-    results = {source: directory_sync_task(source) for source in configured_sources()}
-    results["cohorts"] = department_cohorts_refresh_task()
-    return results
+    steps = [directory_sync_task.si(source) for source in configured_sources()]
+    chain(*steps, department_cohorts_refresh_task.si()).delay()

@@ -172,3 +172,17 @@ def test_hr_confirms_a_held_sync_on_the_runs_page(client, db, wecom_standin, set
     assert not User.objects.get(email="lina@example.com").is_active
     assert AuditEntry.objects.filter(action="directory.sync_confirm", actor=hr_user).count() == 1
     assert client.post(f"/directory/runs/{held.value.run.pk}/confirm/").status_code == 404  # not held any more
+
+
+def test_beat_chains_the_configured_syncs_and_then_the_cohorts(db, wecom_standin, settings, hr_user):
+    from config.celery import directory_sync_then_cohorts
+    from hr.services import cohort_create
+
+    settings.DIRECTORY_SOURCES = ["wecom"]
+    cohort_create(name="华东", members=[hr_user], created_by=hr_user, follows_departments=["华东运营部"])
+    directory_sync_then_cohorts.delay()  # in-process here (no broker), in order
+    from progress.models import Cohort
+
+    members = set(Cohort.objects.get(name="华东").memberships.filter(left_at__isnull=True)
+                  .values_list("user__email", flat=True))
+    assert {"lina@example.com", "liuyang@example.com", "chenjing@example.com"} <= members
