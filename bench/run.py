@@ -40,6 +40,7 @@ TARGETS = {
     "dispatcher": "< 10 s",
     "page_weight": "< 150 KB",
     "directory_sync": "< 60 s; second run changes nothing; mass deactivation held",
+    "search": "p99 < 30 ms",
 }
 
 
@@ -127,6 +128,7 @@ def main() -> None:
     seed_seconds = prepare()
     context = measure.context(course_slug=COURSE, module_slug=MODULE)
     queries = measure.queries_per_page(context)
+    search = measure.search_latency(context["learners"][0])
     measure.cache.clear()
     server = start_server()
     try:
@@ -141,6 +143,7 @@ def main() -> None:
     from bench import directory_sync
 
     results["directory_sync"] = directory_sync.measure()
+    results["search"] = search
     report(results, queries, seed_seconds)
 
 
@@ -186,6 +189,8 @@ def report(results: dict, queries: dict, seed_seconds: float | None) -> None:
         row("reminder dispatcher", {"note": f"{results['dispatcher']['seconds']:.2f} s for "
                                             f"{results['dispatcher']['enrollments']} enrolments"},
             "", TARGETS["dispatcher"], ok(results["dispatcher"]["seconds"] < 10)),
+        row("search, p99 over the whole course", results["search"], results["search"]["queries"],
+            TARGETS["search"], ok(results["search"]["p99_ms"] < 30)),
         row("module page weight", {"note": f"{results['page_weight']['kb']:.1f} KB in "
                                            f"{results['page_weight']['requests']} requests"},
             "", TARGETS["page_weight"], ok(results["page_weight"]["kb"] < 150)),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("scim/v2/", include("directory.scim_views")),
     path("", include("directory.urls")),
     path("reminders/", include("reminders.urls")),
+    path("search/", include("search.urls")),
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]
