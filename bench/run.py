@@ -42,6 +42,7 @@ TARGETS = {
     "csv_export": "≥ 40% of COPY rows/s, RSS growth < 100 MB",
     "dispatcher": "< 10 s",
     "page_weight": "< 150 KB",
+    "directory_sync": "< 60 s; second run changes nothing; mass deactivation held",
     "search": "p99 < 30 ms",
 }
 
@@ -142,6 +143,9 @@ def main() -> None:
         server.wait(10)
     results["copy_floor"] = measure.copy_floor(context["course_id"])
     results["dispatcher"] = measure.dispatcher_seconds()
+    from bench import directory_sync
+
+    results["directory_sync"] = directory_sync.measure()
     results["search"] = search
     results["fuzz"] = fuzz_run()
     report(results, queries, seed_seconds)
@@ -218,6 +222,13 @@ def report(results: dict, queries: dict, seed_seconds: float | None) -> None:
         rows.append(row(f"fuzz: {fuzz['fuzzer']}", {"note": f"{fuzz['examples']} inputs, slowest "
                                                           f"{fuzz['slowest_seconds']:.2f} s"},
                         "", "no input raises or exceeds 10 s / 512 MB", ok(fuzz["passed"])))
+    sync = results["directory_sync"]
+    rows.append(row("directory sync (WeCom)", {"note": f"{sync['full_seconds']:.1f} s for {sync['created']} people "
+                                                       f"in {sync['departments']} departments ({sync['requests']} "
+                                                       f"requests); again: {sync['second_changes']} changes in "
+                                                       f"{sync['second_seconds']:.1f} s"},
+                    "", TARGETS["directory_sync"],
+                    ok(sync["full_seconds"] < 60 and sync["second_changes"] == 0 and sync["mass_deactivation_held"])))
     if seed_seconds is not None:
         rows.append(row("seed_demo", {"note": f"{seed_seconds:.1f} s for {LEARNERS} learners"}, "", "< 60 s",
                         ok(seed_seconds < 60)))

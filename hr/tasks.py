@@ -19,3 +19,8 @@ def export_email_task(export_id: int) -> None:
 @shared_task(name="hr.exports.sweep")
 def export_sweep_task() -> dict:
     return services.export_sweep()
+
+
+@shared_task(name="hr.department_cohorts_refresh")
+def department_cohorts_refresh_task() -> dict:
+    return services.department_cohorts_refresh()
