@@ -6,4 +6,7 @@
     var select = event.target.closest("select[data-autosubmit]");
     if (select && select.form) select.form.submit();
   });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
