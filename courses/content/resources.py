@@ -21,7 +21,7 @@ from .frontmatter import SCHEMAS, SLUG_RE, check_fields
 
 RESOURCES_DIR = "_resources"
 SHEET_FIELDS = {"title", "slug", "order", "summary", "sheets"}
-SHEET_KEYS = {"name", "widths", "freeze", "value_column", "choices", "rows"}
+SHEET_KEYS = {"name", "widths", "freeze", "value_column", "input_columns", "choices", "rows"}
 ROW_KEYS = {"id", "cells", "style", "format", "expect"}
 STYLES = ("", "title", "note", "header", "section", "input", "formula", "total", "result")
 FORMATS = ("General", "0", "0.0", "0.00", "0%", "0.0%", "0.00%", "#,##0", "#,##0.00")
@@ -102,7 +102,8 @@ def _parse_sheet_file(text: str) -> Resource:
 
 
 def _parse_sheet(node, problems: list[Problem]) -> dict:
-    sheet = {"name": "", "widths": [], "freeze": "", "value_column": "B", "choices": None, "rows": []}
+    sheet = {"name": "", "widths": [], "freeze": "", "value_column": "B", "input_columns": None, "choices": None,
+             "rows": []}
     before = len(problems)
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(_line(node), "each sheet is a mapping: '- name: …' then 'rows:'"))
@@ -132,6 +133,10 @@ def _check_sheet(sheet: dict, line: int, problems: list[Problem]) -> None:
         problems.append(Problem(line, f"'freeze' must be a cell such as A4, not {sheet['freeze']!r}"))
     if sheet["value_column"] not in tuple(COLUMNS):
         problems.append(Problem(line, "'value_column' must be one column letter (default B)"))
+    if sheet["input_columns"] is None:
+        sheet["input_columns"] = [sheet["value_column"]]
+    elif not (isinstance(sheet["input_columns"], list) and all(c in tuple(COLUMNS) for c in sheet["input_columns"])):
+        problems.append(Problem(line, "'input_columns' lists the column letters learners fill in, e.g. [B, C]"))
     choices = sheet["choices"]
     if choices is not None and not (isinstance(choices, dict) and set(choices) == {"cells", "values"}
                                     and isinstance(choices["cells"], str) and RANGE_RE.match(choices["cells"])

@@ -53,8 +53,8 @@ def _write_sheet(ws, sheet: dict) -> None:
             cell = ws.cell(row=number, column=column, value=value)
             if style in _FONTS:
                 cell.font = _FONTS[style]
-            if style in _FILLS and (style in ("header", "section", "result") or column > 1):
-                cell.fill = _FILLS[style]
+            if kind := cell_kind(sheet, row, column - 1):
+                cell.fill = _FILLS[kind]
             if style not in ("title", "note"):
                 cell.border = _GRID
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -78,31 +78,46 @@ def _is_formula(value) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+def cell_kind(sheet: dict, row: dict, index: int) -> str:
+    """How a cell is coloured: a whole styled row, a cell to fill in (blue) or a formula (grey)."""
+    style = row["style"]
+    if style in ("header", "section", "result"):
+        return style
+    value = row["cells"][index] if index < len(row["cells"]) else None
+    if _is_formula(value):
+        return "formula"
+    if style == "input" and COLUMNS[index] in sheet["input_columns"]:
+        return "input"
+    return ""
+
+
 # --- preview ------------------------------------------------------------------------------------
 
 def preview(spec: dict) -> list[dict]:
-    """Each sheet as rows of display cells: formulas show the value the example gives, if stated."""
+    """Each sheet as rows of display cells: formulas show the value the example gives, if stated.
+    Title and note rows are one cell across the sheet, as the workbook merges them."""
     sheets = []
     for sheet in spec["sheets"]:
-        width = max((len(row["cells"]) for row in sheet["rows"]), default=0)
+        width = max(len(sheet["widths"]), *(len(row["cells"]) for row in sheet["rows"]))
         value_index = COLUMNS.index(sheet["value_column"])
         rows = []
         for row in sheet["rows"]:
-            cells = [_display(row, index, value_index) for index in range(width)]
-            rows.append({"style": row["style"], "cells": cells})
+            span = width if row["style"] in ("title", "note") else 1
+            cells = [_display(sheet, row, index, value_index) for index in range(0, width, span)]
+            rows.append({"style": row["style"], "cells": cells, "span": span})
         sheets.append({"name": sheet["name"], "rows": rows, "width": width})
     return sheets
 
 
-def _display(row: dict, index: int, value_index: int) -> dict:
+def _display(sheet: dict, row: dict, index: int, value_index: int) -> dict:
     value = row["cells"][index] if index < len(row["cells"]) else None
+    kind = cell_kind(sheet, row, index)
     if _is_formula(value):
         stated = row["expect"] if index == value_index else None
-        text = format_value(stated, row["format"]) if stated is not None else ""
-        return {"text": text, "formula": True}
+        return {"text": format_value(stated, row["format"]) if stated is not None else "", "kind": kind}
     if isinstance(value, int | float):
-        return {"text": format_value(value, row["format"]), "formula": False}
-    return {"text": "" if value is None else str(value), "formula": False}
+        return {"text": format_value(value, row["format"]), "kind": kind}
+    return {"text": "" if value is None else str(value), "kind": kind}
 
 
 def format_value(value, number_format: str) -> str:

@@ -58,7 +58,7 @@ def test_the_template_list_shows_each_template_and_the_modules_that_use_it(clien
 
 def test_a_sheet_page_previews_rows_and_the_download_is_a_workbook_with_formulas(client, library):
     page = client.get("/courses/test-course/resources/calc-sheet/").content.decode()
-    assert "工作表“测算”" in page and '<td class="sheet-formula">60</td>' in page
+    assert "工作表“测算”" in page and '<td class="sheet-formula-cell">60</td>' in page
     response = client.get("/courses/test-course/resources/calc-sheet/download/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"] == 'attachment; filename="calc-sheet.xlsx"'

@@ -72,7 +72,8 @@ def test_the_workbook_has_real_formulas_number_formats_and_choices():
 def test_the_preview_shows_stated_results_of_formulas_in_their_format():
     (sheet,) = preview(parse_resource(SHEET, "sheet").spec)
     assert [c["text"] for c in sheet["rows"][4]["cells"]] == ["甲占比", "60.0%"]
-    assert sheet["rows"][3]["cells"][1] == {"text": "100", "formula": True}
+    assert sheet["rows"][3]["cells"][1] == {"text": "100", "kind": "formula"}
+    assert sheet["rows"][1]["cells"] == [{"text": "甲", "kind": ""}, {"text": "60", "kind": "input"}]
 
 
 @pytest.mark.parametrize(("value", "number_format", "text"), [
