@@ -9,14 +9,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY config ./config
-COPY accounts ./accounts
-COPY quizzes ./quizzes
-COPY courses ./courses
-COPY progress ./progress
-RUN pip install --no-cache-dir .
 COPY . .
+RUN pip install --no-cache-dir .
 
 # Build-time values only: collectstatic needs settings to load, not real secrets.
 RUN DJANGO_SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 \

@@ -23,11 +23,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.roles import role_grant  # noqa: E402
 from courses.models import Course, Module  # noqa: E402
-from progress.demo import DEMO_DOMAIN  # noqa: E402
-from progress.hr.exports import matrix_rows  # noqa: E402
-from progress.hr.filters import ReportFilters, annotated_enrollments  # noqa: E402
+from demo.services import DEMO_DOMAIN  # noqa: E402
+from hr.exports import matrix_rows  # noqa: E402
+from hr.filters import ReportFilters, annotated_enrollments  # noqa: E402
 from progress.models import ModuleProgress  # noqa: E402
-from quizzes.attempts import attempt_start, current_questions  # noqa: E402
+from quizzes.selectors import current_questions  # noqa: E402
+from quizzes.services import attempt_start  # noqa: E402
 
 SESSIONS = 40
 SUBMISSIONS = 240
@@ -151,8 +152,9 @@ def copy_floor(course_id: int) -> dict:
 
 
 def dispatcher_seconds() -> dict:
-    from progress.models import Enrollment, ReminderLog
-    from progress.reminders.services import reminders_dispatch
+    from progress.models import Enrollment
+    from reminders.models import ReminderLog
+    from reminders.services import reminders_dispatch
 
     before = set(ReminderLog.objects.values_list("pk", flat=True))
     started = time.perf_counter()

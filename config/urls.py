@@ -11,10 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
-    path("trainer/insights/", include("progress.insights.urls")),
+    path("trainer/insights/", include("insights.urls")),
     path("trainer/", include("courses.authoring.urls")),
-    path("hr/", include("progress.hr.urls")),
-    path("reminders/", include("progress.reminders.urls")),
+    path("hr/", include("hr.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]

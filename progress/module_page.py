@@ -32,8 +32,7 @@ from courses.models import Course, Module, Part
 from quizzes.models import Attempt, Quiz
 
 from .models import Enrollment, ExerciseResult, ModuleProgress, Reflection
-from .player import QuizState
-from .services import VIEW_WRITE_INTERVAL
+from .services import VIEW_WRITE_INTERVAL, QuizState
 
 logger = logging.getLogger(__name__)
 CACHE_SECONDS = 600

@@ -8,9 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from courses.content.exercises import feedback
 from courses.models import Course, Module
-from quizzes.attempts import reveals_answers
 from quizzes.models import Attempt, QuestionResult
-from quizzes.selectors import answer_text
+from quizzes.selectors import answer_text, reveals_answers
 
 from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
 

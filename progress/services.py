@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courses.content import exercises
 from courses.models import Course, Module
-from quizzes.models import Attempt
+from quizzes import selectors as quiz_selectors
+from quizzes import services as quiz_services
+from quizzes.models import Attempt, Question
+from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
 
@@ -170,6 +174,49 @@ def reflection_save(*, user: User, module: Module, key: str, text: str) -> Refle
     reflection, _ = Reflection.objects.update_or_create(
         user=user, module=module, key=key, defaults={"text": text})
     return reflection
+
+
+@dataclass
+class QuizState:
+    questions: list[Question]
+    open_attempt: Attempt | None = None
+    form: list[QuestionView] = field(default_factory=list)
+    last: Attempt | None = None
+    review: list[QuestionView] = field(default_factory=list)
+    reveal: bool = False
+    blocked: str = ""
+    retry_at: datetime | None = None
+    attempts_used: int = 0
+    error: str = ""
+
+
+def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
+    """The module's quiz as this learner sees it: their open attempt (started when allowed), the last
+    result and its review, and what stands in the way of a new attempt."""
+    quiz = module.quiz
+    if quiz is None:
+        return None
+    state = QuizState(questions=quiz_selectors.current_questions(quiz), error=error)
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz, status__in=[Attempt.Status.SUBMITTED,
+                                                                            Attempt.Status.OPEN]))
+    submitted = sorted((a for a in attempts if a.status == Attempt.Status.SUBMITTED),
+                       key=lambda a: a.submitted_at, reverse=True)
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
+    state.attempts_used = len(submitted)
+    if submitted:
+        state.last = submitted[0]
+        has_passed = any(a.passed for a in submitted)
+        state.reveal = quiz_selectors.reveals_answers(quiz, has_passed=has_passed)
+        if state.last.quiz_version == quiz.version:
+            state.review = attempt_review(state.last, state.questions, reveal=state.reveal)
+    try:
+        state.open_attempt = quiz_services.attempt_start(user=user, quiz=quiz, questions=state.questions,
+                                                         existing=open_attempt)
+    except quiz_selectors.AttemptNotAllowed as refusal:
+        state.blocked, state.retry_at = refusal.reason, refusal.retry_at
+    else:
+        state.form = attempt_form(state.open_attempt, state.questions, data)
+    return state
 
 
 @transaction.atomic

@@ -10,14 +10,14 @@ from django.views.decorators.http import require_POST
 from courses import selectors as course_selectors
 from courses.content.exercises import ExerciseInvalid
 from courses.models import Module
-from quizzes.attempts import StaleAttempt, attempt_submit, current_questions, question_retry
 from quizzes.grading import InvalidResponse
 from quizzes.models import Attempt, QuestionResult
+from quizzes.selectors import current_questions
+from quizzes.services import StaleAttempt, attempt_submit, question_retry
 
 from . import module_page, selectors, services
 from .certificates import certificate_pdf
 from .models import Certificate
-from .player import quiz_state
 
 
 def course_outline(request, course_slug: str):
@@ -58,7 +58,7 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position": index + 1, "module_count": len(siblings),
-        "quiz": quiz_state(user=request.user, module=module, data=data, error=error),
+        "quiz": services.module_quiz_open(user=request.user, module=module, data=data, error=error),
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,

@@ -1,8 +1,58 @@
-"""Reads for showing quizzes: the form of an open attempt and the review of a graded one."""
+"""Quiz reads: the current questions, whether a learner may start an attempt, the form of an open
+attempt and the review of a graded one."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
 
-from .models import Attempt, Question
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Attempt, Choice, Question, Quiz, ReviewPolicy
+
+
+class AttemptNotAllowed(Exception):
+    def __init__(self, reason: str, retry_at: datetime | None = None):
+        self.reason, self.retry_at = reason, retry_at
+        super().__init__(reason)
+
+
+def current_questions(quiz: Quiz) -> list[Question]:
+    """Active questions with the choices of their current version.
+
+    Cached per process by (quiz, version): the version goes up with every change to the quiz, so
+    a cached entry can never be stale, and the module page saves two queries and ~40 objects.
+    """
+    return list(_questions_of_version(quiz.pk, quiz.version, quiz.updated_at))
+
+
+@lru_cache(maxsize=512)
+def _questions_of_version(quiz_id: int, version: int, updated_at) -> tuple[Question, ...]:
+    questions = list(Question.objects.filter(quiz_id=quiz_id, is_active=True).prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("version", "order"), to_attr="all_choices")))
+    for question in questions:
+        question.current_choices = [c for c in question.all_choices if c.version == question.version]
+    return tuple(questions)
+
+
+def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None) -> None:
+    """Raise AttemptNotAllowed when the attempt limit or the cooldown stands in the way."""
+    submitted = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.SUBMITTED)
+    if quiz.max_attempts and submitted.count() >= quiz.max_attempts:
+        raise AttemptNotAllowed("max_attempts")
+    if quiz.cooldown_minutes:
+        last = submitted.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+        retry_at = last + timedelta(minutes=quiz.cooldown_minutes) if last else None
+        if retry_at and retry_at > (now or timezone.now()):
+            raise AttemptNotAllowed("cooldown", retry_at)
+
+
+def reveals_answers(quiz: Quiz, *, has_passed: bool) -> bool:
+    return quiz.review == ReviewPolicy.AFTER_ATTEMPT or (
+        quiz.review == ReviewPolicy.AFTER_PASS and has_passed)
+
 
 
 @dataclass

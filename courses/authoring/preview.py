@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 
 from courses.content.loader import SourceFile
 from courses.content.rendering import render_body, render_question
-from courses.importer import module_neighbours, module_problems, module_source
 from courses.library import library_for_course
 from courses.models import Module
+from courses.services import module_neighbours, module_problems, module_source
 from quizzes.syntax import Problem
 
 from .sourcetext import normalise_newlines

@@ -1,6 +1,6 @@
 """Trainer writes: save a draft, publish, restore, create, reorder and move modules.
 
-Publishing runs courses.importer.module_upsert, the very service import_content uses, so the
+Publishing runs courses.services.module_upsert, the very service import_content uses, so the
 browser and the files cannot drift apart. Every save names the revision the trainer started
 from (``base_id``); when the module's newest revision is another one, nothing is written and the
 caller gets a Conflict to show (optimistic concurrency, serialised by a row lock on the module).
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accounts.models import User
-from courses.importer import (
+from courses.models import Course, Module, ModuleRevision, Part
+from courses.services import (
     ContentInvalid,
     Neighbours,
     course_positions_refresh,
@@ -21,7 +22,6 @@ from courses.importer import (
     module_upsert,
     revision_record,
 )
-from courses.models import Course, Module, ModuleRevision, Part
 from quizzes.syntax import Problem
 
 from .sourcetext import new_module_text, normalise_newlines, set_front_matter_value

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required
-from courses.importer import ContentInvalid, module_source
+from courses.services import ContentInvalid, module_source
 
 from . import selectors, services
 from .diff import diff_stats, line_diff

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import User
-from accounts.services import DEMO_PASSWORD
+from demo.services import DEMO_PASSWORD
 from tests.factories import UserFactory
 
 

@@ -72,7 +72,7 @@ def test_browser_only_module_is_archived_by_import_with_a_warning(imported_cours
 
 def test_editor_publish_and_import_use_the_same_service(imported_course, monkeypatch, trainer_client,
                                                         course_dir, capsys):
-    from courses import importer
+    from courses import services as importer
 
     calls = []
     original = importer.module_upsert

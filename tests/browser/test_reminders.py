@@ -6,9 +6,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from progress.models import Enrollment, ReminderOptOut
-from progress.reminders.emails import unsubscribe_token
-from progress.reminders.rules import local_today
+from progress.models import Enrollment
+from reminders.emails import unsubscribe_token
+from reminders.models import ReminderOptOut
+from reminders.rules import local_today
 from tests.browser.conftest import PHONE
 from tests.browser.test_accessibility import blocking_violations
 from tests.factories import UserFactory

@@ -107,7 +107,7 @@ def test_invalid_content_writes_nothing(db, content, capsys):
 
 def test_render_version_bump_rerenders_everything(db, content, capsys, monkeypatch):
     run_import(content, capsys)
-    monkeypatch.setattr("courses.importer.RENDER_VERSION", sanitise.RENDER_VERSION + 1)
+    monkeypatch.setattr("courses.services.RENDER_VERSION", sanitise.RENDER_VERSION + 1)
     out = run_import(content, capsys)
     assert "5 changed (0 created, 5 updated" in out
     assert set(Module.objects.values_list("render_version", flat=True)) == {sanitise.RENDER_VERSION + 1}

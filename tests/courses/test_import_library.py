@@ -98,7 +98,7 @@ def test_a_removed_template_is_removed_and_a_module_still_naming_it_blocks_the_i
 
 def test_the_browser_editor_renders_against_the_imported_glossary(db, content, capsys, client):
     run_import(content.parent, capsys)
-    from courses.importer import module_source, module_upsert
+    from courses.services import module_source, module_upsert
 
     module = Module.objects.select_related("course", "part").get(slug="m-1-3")
     text = module_text("新的正文段落。\n", slug="m-1-3", order=3)

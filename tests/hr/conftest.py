@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from progress.hr import services
+from hr import services
 from progress.models import ModuleProgress
 from progress.services import enrollment_rollup_refresh
 from tests.factories import UserFactory

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from progress.models import Cohort, DueDateExtension, Enrollment
+from hr.models import DueDateExtension
+from progress.models import Cohort, Enrollment
 
 
 def create(client, **data):

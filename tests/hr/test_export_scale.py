@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
-from progress.hr.exports import csv_lines, matrix_rows
-from progress.hr.filters import ReportFilters
+from hr.exports import csv_lines, matrix_rows
+from hr.filters import ReportFilters
 from progress.models import Enrollment, ModuleProgress
 
 LEARNERS = 3000

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from progress.hr.exports import FORMULA_TRIGGERS, cell_text
-from progress.models import ExportLog
+from hr.exports import FORMULA_TRIGGERS, cell_text
+from hr.models import ExportLog
 
 NOTES = Path(__file__).resolve().parents[3] / "shared" / "security" / "csv-injection-notes.md"
 HAND_PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(1+1)", "\t=1+1", "\r=1+1", "\0=1+1", "–1+1", "=cmd|' /C calc'!A0",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.utils.html import escape
 
-from courses.importer import ContentInvalid, module_source, module_upsert
+from courses.services import ContentInvalid, module_source, module_upsert
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "security" / "xss-rsnake.txt"
 HAND = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>",

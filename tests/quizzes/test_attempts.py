@@ -44,7 +44,8 @@ def test_the_open_form_carries_no_answer_key_or_explanation(learner_client, lear
 
 
 def test_choice_order_is_shuffled_per_attempt_and_stable_within_it(learner_client, learner, quiz, db):
-    from quizzes.attempts import attempt_start, current_questions
+    from quizzes.selectors import current_questions
+    from quizzes.services import attempt_start
     from tests.factories import UserFactory
 
     questions = current_questions(quiz)

@@ -4,8 +4,9 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
-from progress.models import Enrollment, ReminderRule
-from progress.reminders.services import reminders_dispatch
+from progress.models import Enrollment
+from reminders.models import ReminderRule
+from reminders.services import reminders_dispatch
 
 # 10:00 in Shanghai on a Friday: inside the default 09:00–20:00 window.
 MORNING = "2026-11-20 10:00 +0800"

@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from progress.hr import services as hr
-from progress.models import ModuleProgress, ReminderLog, ReminderOptOut
-from progress.reminders.services import is_transient, reminder_send, reminders_dispatch
-from progress.reminders.tasks import reminder_send_task
+from hr import services as hr
+from progress.models import ModuleProgress
 from progress.services import certificate_issue
+from reminders.models import ReminderLog, ReminderOptOut
+from reminders.services import is_transient, reminder_send, reminders_dispatch
+from reminders.tasks import reminder_send_task
 from tests.factories import UserFactory
 
 from .backends import FlakyBackend

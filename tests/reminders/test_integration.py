@@ -22,8 +22,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from progress.models import Enrollment, ReminderLog, ReminderRule
-from progress.reminders.rules import local_today
+from progress.models import Enrollment
+from reminders.models import ReminderLog, ReminderRule
+from reminders.rules import local_today
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

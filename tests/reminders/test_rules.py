@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from progress.models import ReminderKind, ReminderRule
-from progress.reminders.rules import (
+from reminders.models import ReminderKind, ReminderRule
+from reminders.rules import (
     Facts,
     Recipient,
     digest_candidates,

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from progress.models import Enrollment, ReminderLog
-from progress.reminders import services
-from progress.reminders.selection import BATCH_SIZE
+from progress.models import Enrollment
+from reminders import services
+from reminders.models import ReminderLog
+from reminders.selectors import BATCH_SIZE
 
 from .conftest import MORNING, TODAY
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.importer import ContentInvalid, content_import
+from courses.services import ContentInvalid, content_import
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.importer import content_validate
+from courses.services import content_validate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,120 @@
+"""Report filters: parsed from the query string (so a report can be bookmarked) and applied in SQL."""
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django import forms
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from courses.models import Course
+from progress.models import Cohort, CohortMember, Enrollment
+
+STATUSES = [
+    ("not_started", _("Not started")),
+    ("in_progress", _("In progress")),
+    ("completed", _("Completed")),
+    ("overdue", _("Overdue")),
+]
+
+
+class ReportFilterForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.filter(archived_at__isnull=True),
+                                    required=False, empty_label=_("All courses"), label=_("Course"))
+    cohort = forms.IntegerField(required=False, widget=forms.Select, label=_("Cohort"))
+    department = forms.CharField(required=False, max_length=100, label=_("Department"))
+    manager = forms.IntegerField(required=False, widget=forms.Select, label=_("Manager"))
+    status = forms.ChoiceField(choices=[("", _("Any status")), *STATUSES], required=False, label=_("Status"))
+    due_from = forms.DateField(required=False, label=_("Due from"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = forms.DateField(required=False, label=_("Due until"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_from = forms.DateField(required=False, label=_("Completed from"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    completed_to = forms.DateField(required=False, label=_("Completed until"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cohorts=(), managers=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].widget.choices = [("", _("All cohorts")), *cohorts]
+        self.fields["manager"].widget.choices = [("", _("All managers")), *managers]
+        self.fields["department"].widget = forms.Select(choices=[("", _("All departments")),
+                                                                 *((d, d) for d in departments)])
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    course_id: int | None = None
+    cohort_id: int | None = None
+    department: str = ""
+    manager_id: int | None = None
+    status: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    completed_from: date | None = None
+    completed_to: date | None = None
+    # The query held a value that is not a valid filter. Such filters match nothing: dropping the bad
+    # value (or every value) would show and export more than the person asked for.
+    invalid: bool = False
+
+    @classmethod
+    def from_form(cls, form: ReportFilterForm) -> "ReportFilters":
+        if not form.is_bound:
+            return cls()
+        if not form.is_valid():
+            return cls(invalid=True)
+        data = form.cleaned_data
+        course = data.get("course")
+        return cls(course_id=course.pk if course else None, cohort_id=data.get("cohort"),
+                   department=data.get("department") or "", manager_id=data.get("manager"),
+                   status=data.get("status") or "", due_from=data.get("due_from"), due_to=data.get("due_to"),
+                   completed_from=data.get("completed_from"), completed_to=data.get("completed_to"))
+
+    def as_dict(self) -> dict:
+        """The filters as query-string values; never called on invalid filters (they have none)."""
+        if self.invalid:
+            raise ValueError("invalid report filters have no query string")
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
+
+
+def annotated_enrollments(today: date | None = None) -> QuerySet[Enrollment]:
+    """Live enrolments, each with its status computed in SQL."""
+    today = today or timezone.localdate()
+    return Enrollment.objects.filter(unassigned_at__isnull=True, course__archived_at__isnull=True).annotate(
+        status=Case(
+            When(completed_at__isnull=False, then=Value("completed")),
+            When(due_date__lt=today, then=Value("overdue")),
+            When(started_at__isnull=False, then=Value("in_progress")),
+            default=Value("not_started"), output_field=CharField()),
+    )
+
+
+# ReportFilters field -> the Enrollment lookup it restricts (cohort and status are handled apart).
+FILTER_LOOKUPS = {
+    "course_id": "course_id",
+    "department": "user__department",
+    "manager_id": "user__manager_id",
+    "due_from": "due_date__gte",
+    "due_to": "due_date__lte",
+    "completed_from": "completed_at__date__gte",
+    "completed_to": "completed_at__date__lte",
+}
+
+
+def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> QuerySet[Enrollment]:
+    if filters.invalid:
+        return queryset.none()
+    q = Q(**{lookup: getattr(filters, name) for name, lookup in FILTER_LOOKUPS.items() if getattr(filters, name)})
+    if filters.cohort_id:
+        members = CohortMember.objects.filter(cohort_id=filters.cohort_id, left_at__isnull=True)
+        q &= Q(user_id__in=members.values("user_id"))
+    queryset = queryset.filter(q)
+    return queryset.filter(status=filters.status) if filters.status else queryset
+
+
+def filter_choices() -> dict:
+    managers = User.objects.filter(reports__isnull=False).distinct().order_by("display_name", "email")
+    departments = (User.objects.exclude(department="").order_by("department")
+                   .values_list("department", flat=True).distinct())
+    return {"cohorts": [(c.pk, c.name) for c in Cohort.objects.all()],
+            "managers": [(m.pk, m.name) for m in managers], "departments": list(departments)}

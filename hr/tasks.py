@@ -1,0 +1,11 @@
+"""Celery tasks for HR: thin; the export service does the work."""
+
+from celery import shared_task
+
+from . import services
+
+
+# The name is the one queued messages carry (the task lived in progress.hr.tasks); keep it.
+@shared_task(name="progress.hr.tasks.report_export_task")
+def report_export_task(export_id: int) -> None:
+    services.export_write(export_id=export_id)

@@ -1,0 +1,238 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from accounts.roles import role_required
+from courses.models import Course
+from progress.models import Cohort, CourseAssignment, Enrollment
+
+from . import selectors, services
+from .charts import horizontal_bars
+from .exports import csv_lines, export_from_token, export_rows, write_xlsx
+from .filters import ReportFilterForm, ReportFilters, filter_choices
+from .forms import AssignForm, CohortForm, ExtensionForm
+from .models import ExportLog
+from .uploads import UploadUnreadable, read_upload
+
+hr_required = role_required(Role.HR)
+EXPORT_KINDS = {"summary_csv", "summary_xlsx", "matrix_csv", "matrix_xlsx"}
+
+
+def _filters(request) -> tuple[ReportFilterForm, ReportFilters]:
+    form = ReportFilterForm(request.GET or None, **filter_choices())
+    return form, ReportFilters.from_form(form)
+
+
+def _query(filters: ReportFilters) -> str:
+    return "" if filters.invalid else urlencode(filters.as_dict())
+
+
+@hr_required
+def report(request):
+    form, filters = _filters(request)
+    weeks = selectors.completions_by_week(filters)
+    departments = selectors.by_department(filters)
+    context = {
+        "form": form, "filters": filters, "query": _query(filters),
+        "overview": selectors.overview(filters), "page": selectors.report_page(filters, request.GET.get("page")),
+        "weeks_chart": horizontal_bars(
+            [(w["week"].strftime("%Y-%m-%d"), w["count"], str(w["count"])) for w in weeks[-12:]]),
+        "department_chart": horizontal_bars(
+            [(d["department"], d["rate"], f"{d['rate']}% ({d['completed']}/{d['enrolled']})") for d in departments]),
+        "departments": departments, "weeks": weeks[-12:],
+    }
+    return render(request, "hr/report.html", context, status=400 if filters.invalid else 200)
+
+
+@hr_required
+def matrix(request):
+    form, filters = _filters(request)
+    if filters.invalid:
+        return render(request, "hr/matrix.html", {"form": form, "filters": filters, "course": None, "query": "",
+                                                  "rows": []}, status=400)
+    if not filters.course_id:
+        messages.info(request, _("Choose a course to see its learner × module matrix."))
+        return redirect("hr:report")
+    course = get_object_or_404(Course, pk=filters.course_id)
+    context = {"form": form, "filters": filters, "course": course, "query": _query(filters),
+               **selectors.matrix_page(filters, course, request.GET.get("page"))}
+    return render(request, "hr/matrix.html", context)
+
+
+@hr_required
+def learner(request, user_id: int):
+    try:
+        context = selectors.learner_detail(user_id=user_id)
+    except User.DoesNotExist:
+        raise Http404 from None
+    context["extension_form"] = ExtensionForm()
+    return render(request, "hr/learner.html", context)
+
+
+@hr_required
+def export(request):
+    kind = request.GET.get("kind", "summary_csv")
+    form, filters = _filters(request)
+    if filters.invalid:
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                             else " ".join(errors) for name, errors in form.errors.items())
+        return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
+                            % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
+    if kind not in EXPORT_KINDS or (kind.startswith("matrix") and not filters.course_id):
+        return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
+    log = services.export_start(user=request.user, kind=kind, filters=filters)
+    if log.finished_at is None:
+        messages.success(request, _("This export is large: we will email you a download link when it is ready."))
+        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_dict())}")
+    name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
+    if kind.endswith("xlsx"):
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        write_xlsx(export_rows(log), response)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(csv_lines(export_rows(log)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@hr_required
+def export_download(request, token: str):
+    log = export_from_token(token)
+    if log is None or not log.file:
+        raise Http404
+    return FileResponse(open(log.file, "rb"), as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
+
+
+@hr_required
+def export_log(request):
+    logs = ExportLog.objects.select_related("user")[:100]
+    return render(request, "hr/export_log.html", {"logs": logs})
+
+
+@hr_required
+def cohort_list(request):
+    cohorts = Cohort.objects.annotate(
+        members=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True),
+        live_assignments=Count("assignments", filter=Q(assignments__withdrawn_at__isnull=True), distinct=True))
+    return render(request, "hr/cohorts.html", {"cohorts": cohorts})
+
+
+def _cohort_members(form: CohortForm) -> tuple[list[User], services.UploadReport | None]:
+    source = form.cleaned_data["source"]
+    if source == "departments":
+        return services.members_from_departments(form.cleaned_data["departments"]), None
+    if source == "manager":
+        return services.members_from_manager(form.cleaned_data["manager"]), None
+    upload = form.cleaned_data["upload"]
+    report = services.upload_match(read_upload(upload.name, upload.read()))
+    return report.matched, report
+
+
+@hr_required
+def cohort_create(request):
+    form = CohortForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            members, report = _cohort_members(form)
+            if report and report.problems:
+                raise services.HRInvalid("unmatched_rows")
+            cohort = services.cohort_create(name=form.cleaned_data["name"], members=members,
+                                            created_by=request.user,
+                                            description=form.cleaned_data["description"])
+        except UploadUnreadable as problem:
+            form.add_error("upload", UPLOAD_ERRORS.get(str(problem), str(problem)))
+        except services.HRInvalid as problem:
+            if str(problem) != "unmatched_rows":
+                form.add_error(None, HR_ERRORS.get(str(problem), str(problem)))
+        else:
+            messages.success(request, _("Cohort created with %(count)s members.") % {"count": len(members)})
+            return redirect("hr:cohort", cohort_id=cohort.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hr/cohort_form.html", {"form": form, "report": report}, status=status)
+
+
+@hr_required
+def cohort_detail(request, cohort_id: int):
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    members = cohort.memberships.filter(left_at__isnull=True).select_related("user").order_by("user__email")
+    assignments = cohort.assignments.select_related("course").order_by("-assigned_at")
+    return render(request, "hr/cohort.html", {"cohort": cohort, "members": members,
+                                              "assignments": assignments, "assign_form": AssignForm()})
+
+
+@require_POST
+@hr_required
+def cohort_assign(request, cohort_id: int):
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    _form_action(request, AssignForm(request.POST), done=_("Course assigned."),
+                 action=lambda **data: services.assignment_create(cohort=cohort, assigned_by=request.user, **data))
+    return redirect("hr:cohort", cohort_id=cohort.pk)
+
+
+@require_POST
+@hr_required
+def assignment_withdraw(request, assignment_id: int):
+    assignment = get_object_or_404(CourseAssignment, pk=assignment_id, withdrawn_at__isnull=True)
+    count = services.assignment_withdraw(assignment=assignment)
+    message = _("Assignment withdrawn for %(count)s learners; their history is kept.") % {"count": count}
+    messages.success(request, message)
+    return redirect("hr:cohort", cohort_id=assignment.cohort_id)
+
+
+@require_POST
+@hr_required
+def cohort_member_remove(request, cohort_id: int, user_id: int):
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    services.cohort_member_remove(cohort=cohort, user=get_object_or_404(User, pk=user_id))
+    messages.success(request, _("Removed from the cohort; their learning history is kept."))
+    return redirect("hr:cohort", cohort_id=cohort.pk)
+
+
+@require_POST
+@hr_required
+def enrollment_extend(request, enrollment_id: int):
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id)
+    _form_action(request, ExtensionForm(request.POST), done=_("Due date extended."),
+                 invalid=_("Give a new due date and a reason."),
+                 action=lambda **data: services.due_date_extend(enrollment=enrollment, granted_by=request.user,
+                                                               **data))
+    return redirect("hr:learner", user_id=enrollment.user_id)
+
+
+def _form_action(request, form, *, action, done: str, invalid: str = "") -> None:
+    """Run a service with a bound form's data and tell the person how it went."""
+    if not form.is_valid():
+        messages.error(request, invalid or " ".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        action(**form.cleaned_data)
+    except services.HRInvalid as problem:
+        messages.error(request, HR_ERRORS.get(str(problem), str(problem)))
+    else:
+        messages.success(request, done)
+
+
+HR_ERRORS = {
+    "name_taken": _("A cohort with this name already exists."),
+    "no_members": _("Nobody matched: the cohort would be empty."),
+    "due_in_past": _("The due date cannot be in the past."),
+    "already_assigned": _("This course is already assigned to this cohort."),
+    "reason_required": _("A reason is required."),
+    "not_later": _("The new due date must be later than the current one."),
+}
+UPLOAD_ERRORS = {
+    "too_big": _("The file is larger than 2 MB."),
+    "unknown_type": _("Upload a .csv or .xlsx file."),
+    "encoding": _("The CSV file is neither UTF-8 nor GB18030."),
+    "not_xlsx": _("The file is not a readable XLSX workbook."),
+    "too_many_rows": _("The file has more than 20,000 rows."),
+}

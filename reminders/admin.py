@@ -1,0 +1,39 @@
+"""Reminder rules are data: HR edits them here. The log is read-only history (and the send gate)."""
+
+from django.contrib import admin
+
+from .models import ReminderLog, ReminderOptOut, ReminderRule
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "days", "repeat_every_days", "max_sends", "weekday", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Rules with history are kept (deactivate instead): the log points at them.
+        return obj is None or not obj.logs.exists()
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "rule", "recipient", "period", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "rule__kind"]
+    search_fields = ["recipient__email", "period"]
+    list_select_related = ["rule", "recipient"]
+    readonly_fields = [f.name for f in ReminderLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "created_at"]
+    list_filter = ["category"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,136 @@
+"""Reminder emails: the rules (data HR can edit), the send log that gates every email, opt-outs."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Before the due date")
+    OVERDUE = "overdue", _("Overdue")
+    INACTIVE = "inactive", _("Inactive")
+    COMPLETED = "completed", _("Course completed")
+    ESCALATION = "escalation", _("Escalation to the manager")
+    HR_DIGEST = "hr_digest", _("Weekly HR digest")
+
+
+class ReminderCategory(models.TextChoices):
+    """What a person can opt out of; each kind belongs to exactly one category."""
+
+    DEADLINES = "deadlines", _("Due dates and overdue courses")
+    INACTIVITY = "inactivity", _("Nudges when I have not studied for a while")
+    ACHIEVEMENTS = "achievements", _("Congratulations when I complete a course")
+    ESCALATIONS = "escalations", _("My team members' long-overdue courses")
+    DIGEST = "digest", _("Weekly overdue digest for HR")
+
+
+KIND_CATEGORY = {
+    ReminderKind.DUE_SOON: ReminderCategory.DEADLINES,
+    ReminderKind.OVERDUE: ReminderCategory.DEADLINES,
+    ReminderKind.INACTIVE: ReminderCategory.INACTIVITY,
+    ReminderKind.COMPLETED: ReminderCategory.ACHIEVEMENTS,
+    ReminderKind.ESCALATION: ReminderCategory.ESCALATIONS,
+    ReminderKind.HR_DIGEST: ReminderCategory.DIGEST,
+}
+
+
+class ReminderRule(models.Model):
+    """One row per reminder the platform may send; `days` means something per kind (see help)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    days = models.PositiveSmallIntegerField(
+        _("days"), default=0,
+        help_text=_("Before the due date: days before it. Overdue and escalation: days after it. "
+                    "Inactive: days without activity. Unused for completion and the digest."))
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("repeat every (days)"), null=True, blank=True,
+        help_text=_("Overdue only: send again every N days, up to the cap."))
+    max_sends = models.PositiveSmallIntegerField(
+        _("cap"), default=1, help_text=_("Overdue only: at most this many reminders per due date."))
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True,
+        help_text=_("Digest only: 0 = Monday … 6 = Sunday; sent once per week from that day on."))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "progress_reminderrule"  # the reminder tables were created when this app lived in progress
+        ordering = ["kind", "-days"]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category(self) -> str:
+        return KIND_CATEGORY[self.kind]
+
+    def clean(self) -> None:
+        if self.kind in {ReminderKind.DUE_SOON, ReminderKind.INACTIVE, ReminderKind.ESCALATION} \
+                and not self.days:
+            raise ValidationError({"days": _("Give a number of days greater than zero.")})
+        if self.kind == ReminderKind.OVERDUE and self.max_sends < 1:
+            raise ValidationError({"max_sends": _("The cap must be at least 1.")})
+        if self.kind == ReminderKind.HR_DIGEST and (self.weekday is None or self.weekday > 6):
+            raise ValidationError({"weekday": _("Choose a weekday from 0 (Monday) to 6 (Sunday).")})
+
+
+class ReminderLog(models.Model):
+    """The gate: one row per (enrollment, rule, period); only the worker that claims it sends."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
+
+    rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="logs")
+    enrollment = models.ForeignKey("progress.Enrollment", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="reminder_logs")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="reminder_logs")
+    period = models.CharField(max_length=40)
+    reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "progress_reminderlog"
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "rule", "period"],
+                                    condition=models.Q(enrollment__isnull=False),
+                                    name="one_reminder_per_enrollment_rule_period"),
+            models.UniqueConstraint(fields=["recipient", "rule", "period"],
+                                    condition=models.Q(enrollment__isnull=True),
+                                    name="one_digest_per_recipient_rule_period"),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="reminderlog_status_queued")]
+        verbose_name = _("reminder log entry")
+        verbose_name_plural = _("reminder log")
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.enrollment_id or self.recipient_id}/{self.period}: {self.status}"
+
+
+class ReminderOptOut(models.Model):
+    """A row means: do not email this person reminders of this category."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_opt_outs")
+    category = models.CharField(max_length=20, choices=ReminderCategory.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "progress_reminderoptout"
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="one_opt_out_per_category")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✗ {self.category}"

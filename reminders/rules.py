@@ -1,0 +1,230 @@
+"""Who gets which reminder, as pure functions of a few facts and the clock (no database here).
+
+Every rule turns the facts about one enrollment (or one HR person) into at most one
+`Candidate` with a *period*: the string that, with the enrollment and the rule, names the one
+email that may ever be sent for it (e.g. the due date for "3 days before", the due date and
+the repeat number for overdue reminders, the ISO week for the HR digest).
+"""
+
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext, ngettext
+
+from .models import ReminderCategory, ReminderKind, ReminderRule
+
+# Completion congratulations are only sent for courses finished this recently, so turning the
+# rule on (or seeding it) does not congratulate everyone who ever finished a course.
+COMPLETION_LOOKBACK_DAYS = 7
+LEARNER_KINDS = {ReminderKind.DUE_SOON, ReminderKind.OVERDUE, ReminderKind.INACTIVE}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    email: str
+    name: str = ""
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh-hans"
+    is_active: bool = True
+    opted_in: bool = True
+    opt_outs: frozenset[str] = frozenset()
+
+    def accepts(self, category: str) -> bool:
+        return self.is_active and self.opted_in and bool(self.email) and category not in self.opt_outs
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What selection needs to know about one enrollment, loaded in batches by selectors.py."""
+
+    enrollment_id: int
+    learner: Recipient
+    course_title: str = ""
+    enrolled_at: datetime | None = None
+    due_date: date | None = None
+    last_activity_at: datetime | None = None
+    completed_at: datetime | None = None
+    withdrawn: bool = False  # unassigned, assignment withdrawn, or left the cohort
+    manager: Recipient | None = None
+    certificate_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    rule: ReminderRule
+    recipient: Recipient
+    period: str
+    reason: dict = field(default_factory=dict)  # code + numbers; reason_text() words it
+    facts: Facts | None = None  # None for the HR digest
+
+    @property
+    def enrollment_id(self) -> int | None:
+        return self.facts.enrollment_id if self.facts else None
+
+    @property
+    def key(self) -> tuple:
+        """The gate's identity: the unique constraints on ReminderLog."""
+        return (self.enrollment_id, self.rule.pk, self.period, None if self.facts else self.recipient.id)
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_today(now: datetime, tz: str) -> date:
+    return now.astimezone(zone(tz)).date()
+
+
+def parse_window(text: str) -> tuple[time, time]:
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end
+
+
+def in_window(now: datetime, tz: str, window: str | None = None) -> bool:
+    """Daytime only, in the recipient's own time zone: never wake anyone at night.
+
+    A window whose start equals its end ("00:00-00:00") means any time of day.
+    """
+    start, end = parse_window(window or settings.REMINDER_WINDOW)
+    local = now.astimezone(zone(tz)).time()
+    if start == end:
+        return True
+    return start <= local < end if start < end else (local >= start or local < end)
+
+
+def due_soon_period(rule: ReminderRule, rules: Sequence[ReminderRule], days_left: int, due: date) -> str | None:
+    """The tightest "N days before" rule that covers today, so a missed day is caught up, not lost."""
+    if days_left < 0:
+        return None
+    covering = [r.days for r in rules if r.kind == ReminderKind.DUE_SOON and r.days >= days_left]
+    if not covering or rule.days != min(covering):
+        return None
+    return due.isoformat()
+
+
+def overdue_period(rule: ReminderRule, days_over: int, due: date) -> tuple[str, int] | None:
+    if days_over < max(rule.days, 1):
+        return None
+    step = (days_over - max(rule.days, 1)) // rule.repeat_every_days if rule.repeat_every_days else 0
+    if step >= max(rule.max_sends, 1):
+        return None
+    return f"{due.isoformat()}#{step}", step
+
+
+def digest_period(rule: ReminderRule, today: date) -> str | None:
+    if rule.weekday is None or today.weekday() < rule.weekday:
+        return None
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _learner_candidate(rule, rules, facts: Facts, today: date) -> Candidate | None:
+    due = facts.due_date
+    if rule.kind == ReminderKind.DUE_SOON and due:
+        days_left = (due - today).days
+        period = due_soon_period(rule, rules, days_left, due)
+        reason = {"code": "due_soon", "days": days_left, "due": due.isoformat()}
+    elif rule.kind == ReminderKind.OVERDUE and due:
+        found = overdue_period(rule, (today - due).days, due)
+        period = found[0] if found else None
+        reason = {"code": "overdue", "days": (today - due).days, "due": due.isoformat(),
+                  "n": (found[1] + 1) if found else 0, "cap": rule.max_sends}
+    elif rule.kind == ReminderKind.INACTIVE and not (due and due < today):
+        seen = [moment for moment in (facts.last_activity_at, facts.enrolled_at) if moment]
+        if not seen:
+            return None
+        last_day = local_today(max(seen), facts.learner.timezone)
+        idle = (today - last_day).days
+        period = f"since:{last_day.isoformat()}" if idle >= rule.days else None
+        reason = {"code": "inactive", "days": idle}
+    else:
+        return None
+    if period is None:
+        return None
+    return Candidate(rule, facts.learner, period, reason, facts)
+
+
+def enrollment_candidates(facts: Facts, rules: Sequence[ReminderRule], now: datetime) -> list[Candidate]:
+    """Every reminder this enrollment qualifies for right now (the window is checked separately)."""
+    if facts.withdrawn:
+        return []
+    today = local_today(now, facts.learner.timezone)
+    found = []
+    for rule in rules:
+        if not rule.is_active:
+            continue
+        if rule.kind in LEARNER_KINDS:
+            if facts.completed_at or not facts.learner.accepts(rule.category):
+                continue
+            candidate = _learner_candidate(rule, rules, facts, today)
+        elif rule.kind == ReminderKind.COMPLETED:
+            candidate = _completed_candidate(rule, facts, now)
+        elif rule.kind == ReminderKind.ESCALATION:
+            candidate = _escalation_candidate(rule, facts, today)
+        else:
+            continue
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _completed_candidate(rule: ReminderRule, facts: Facts, now: datetime) -> Candidate | None:
+    recent = facts.completed_at and facts.completed_at >= now - timedelta(days=COMPLETION_LOOKBACK_DAYS)
+    if not (recent and facts.certificate_code and facts.learner.accepts(rule.category)):
+        return None
+    return Candidate(rule, facts.learner, "completed",
+                     {"code": "completed", "date": local_today(facts.completed_at, facts.learner.timezone)
+                      .isoformat()}, facts)
+
+
+def _escalation_candidate(rule: ReminderRule, facts: Facts, today: date) -> Candidate | None:
+    """Goes to the manager: the learner's own opt-out does not silence their manager."""
+    due, manager = facts.due_date, facts.manager
+    if facts.completed_at or not due or not facts.learner.is_active:
+        return None
+    if manager is None or not manager.accepts(rule.category):
+        return None
+    days_over = (today - due).days
+    if days_over < rule.days:
+        return None
+    return Candidate(rule, manager, due.isoformat(), {"code": "escalation", "days": days_over,
+                                                      "learner": facts.learner.name or facts.learner.email}, facts)
+
+
+def digest_candidates(rules: Iterable[ReminderRule], recipients: Iterable[Recipient],
+                      now: datetime) -> list[Candidate]:
+    found = []
+    digest_rules = [r for r in rules if r.is_active and r.kind == ReminderKind.HR_DIGEST]
+    for person in recipients:
+        for rule in digest_rules:
+            period = digest_period(rule, local_today(now, person.timezone))
+            if period and person.accepts(ReminderCategory.DIGEST):
+                found.append(Candidate(rule, person, period, {"code": "hr_digest", "week": period}))
+    return found
+
+
+def reason_text(reason: dict) -> str:
+    """Why someone gets a reminder, in the active language (dry run, HR preview, the log)."""
+    code, days = reason.get("code"), reason.get("days", 0)
+    if code == "due_soon":
+        return ngettext("Due %(due)s: %(days)s day left", "Due %(due)s: %(days)s days left", days) % reason
+    if code == "overdue":
+        return ngettext("%(days)s day overdue (reminder %(n)s of at most %(cap)s)",
+                        "%(days)s days overdue (reminder %(n)s of at most %(cap)s)", days) % reason
+    if code == "inactive":
+        return ngettext("No activity for %(days)s day", "No activity for %(days)s days", days) % reason
+    if code == "completed":
+        return gettext("Completed on %(date)s") % reason
+    if code == "escalation":
+        return ngettext("%(learner)s is %(days)s day overdue", "%(learner)s is %(days)s days overdue",
+                        days) % reason
+    if code == "hr_digest":
+        return gettext("Weekly digest for %(week)s") % reason
+    return ""

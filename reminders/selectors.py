@@ -1,0 +1,184 @@
+"""Reads for reminders. Enrollments are walked in keyset-paginated batches (pk > last, LIMIT n):
+a fixed number of queries per batch and never more than one batch in memory, whatever the size."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from accounts.models import User
+from progress.models import Certificate, CohortMember, Enrollment
+
+from .models import ReminderCategory, ReminderKind, ReminderLog, ReminderOptOut, ReminderRule
+from .rules import (
+    COMPLETION_LOOKBACK_DAYS,
+    Candidate,
+    Facts,
+    Recipient,
+    digest_candidates,
+    enrollment_candidates,
+    in_window,
+    reason_text,
+)
+
+BATCH_SIZE = 500
+PREVIEW_LIMIT = 300
+# Logs in these states are final for their period: the reminder is not offered again.
+DONE_STATUSES = [ReminderLog.Status.SENT, ReminderLog.Status.SENDING, ReminderLog.Status.SKIPPED,
+                 ReminderLog.Status.FAILED]
+PERSON_FIELDS = ["id", "email", "display_name", "timezone", "language", "is_active", "reminder_opt_in"]
+
+
+def active_rules() -> list[ReminderRule]:
+    return list(ReminderRule.objects.filter(is_active=True))
+
+
+def _opt_outs(user_ids: set[int]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for user_id, category in ReminderOptOut.objects.filter(user_id__in=user_ids).values_list("user_id",
+                                                                                          "category"):
+        found.setdefault(user_id, set()).add(category)
+    return {user_id: frozenset(categories) for user_id, categories in found.items()}
+
+
+def recipient_of(user: User, opt_outs: dict[int, frozenset[str]]) -> Recipient:
+    return Recipient(id=user.pk, email=user.email, name=user.name, timezone=user.timezone,
+                     language=user.language, is_active=user.is_active, opted_in=user.reminder_opt_in,
+                     opt_outs=opt_outs.get(user.pk, frozenset()))
+
+
+def _enrollments(now: datetime):
+    """Live enrollments still to finish, plus recently completed ones (for congratulations)."""
+    live_member = CohortMember.objects.filter(cohort_id=OuterRef("assignment__cohort_id"),
+                                              user_id=OuterRef("user_id"), left_at__isnull=True)
+    certificate = Certificate.objects.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))
+    since = now - timedelta(days=COMPLETION_LOOKBACK_DAYS)
+    people = [f"user__{name}" for name in PERSON_FIELDS] + [f"user__manager__{n}" for n in PERSON_FIELDS]
+    return (Enrollment.objects
+            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=since))
+            .filter(unassigned_at__isnull=True, course__archived_at__isnull=True)
+            .annotate(in_cohort=Exists(live_member), certificate_code=Subquery(certificate.values("code")[:1]))
+            .select_related("user__manager", "course", "assignment")
+            .only("id", "user_id", "course_id", "enrolled_at", "due_date", "last_activity_at", "completed_at",
+                  "assignment_id", "assignment__withdrawn_at", "course__title", *people))
+
+
+def _facts(row: Enrollment, opt_outs: dict[int, frozenset[str]]) -> Facts:
+    withdrawn = bool(row.assignment_id and (row.assignment.withdrawn_at or not row.in_cohort))
+    manager = row.user.manager
+    return Facts(enrollment_id=row.pk, learner=recipient_of(row.user, opt_outs), course_title=row.course.title,
+                 enrolled_at=row.enrolled_at, due_date=row.due_date, last_activity_at=row.last_activity_at,
+                 completed_at=row.completed_at, withdrawn=withdrawn,
+                 manager=recipient_of(manager, opt_outs) if manager else None,
+                 certificate_code=row.certificate_code)
+
+
+def fact_batches(*, now: datetime, batch_size: int = BATCH_SIZE,
+                 enrollment_ids: list[int] | None = None) -> Iterator[list[Facts]]:
+    """Two queries per batch: the enrollments (with people, course, cohort, certificate) and opt-outs."""
+    query = _enrollments(now)
+    if enrollment_ids is not None:
+        query = query.filter(pk__in=enrollment_ids)
+    last = 0
+    while True:
+        rows = list(query.filter(pk__gt=last).order_by("pk")[:batch_size])
+        if not rows:
+            return
+        last = rows[-1].pk
+        people = {r.user_id for r in rows} | {r.user.manager_id for r in rows if r.user.manager_id}
+        opt_outs = _opt_outs(people)
+        yield [_facts(row, opt_outs) for row in rows]
+        if len(rows) < batch_size:
+            return
+
+
+def digest_recipients(*, user_ids: list[int] | None = None) -> list[Recipient]:
+    """HR people: a handful, so one list is fine."""
+    people = User.objects.filter(groups__name="hr").only(*PERSON_FIELDS).order_by("pk").distinct()
+    if user_ids is not None:
+        people = people.filter(pk__in=user_ids)
+    people = list(people)
+    opt_outs = _opt_outs({p.pk for p in people})
+    return [recipient_of(person, opt_outs) for person in people]
+
+
+def batch_candidates(batch: list[Facts], rules: list[ReminderRule], now: datetime) -> list[Candidate]:
+    return [c for facts in batch for c in enrollment_candidates(facts, rules, now)]
+
+
+def done_keys(candidates: list[Candidate]) -> set[tuple]:
+    """Which of these candidates already have a final log (one query)."""
+    if not candidates:
+        return set()
+    enrollment_ids = {c.enrollment_id for c in candidates if c.enrollment_id}
+    recipients = {c.recipient.id for c in candidates if not c.enrollment_id}
+    logs = ReminderLog.objects.filter(status__in=DONE_STATUSES).filter(
+        Q(enrollment_id__in=enrollment_ids) | Q(enrollment__isnull=True, recipient_id__in=recipients))
+    return {(e, r, p, None if e else u)
+            for e, r, p, u in logs.values_list("enrollment_id", "rule_id", "period", "recipient_id")}
+
+
+def live_candidate(*, log: ReminderLog, now: datetime) -> Candidate | None:
+    """Re-check a queued reminder against live data at send time: same rule, period and recipient."""
+    rules = active_rules()
+    if log.enrollment_id:
+        batch = next(fact_batches(now=now, enrollment_ids=[log.enrollment_id]), [])
+        found = batch_candidates(batch, rules, now)
+    else:
+        found = digest_candidates(rules, digest_recipients(user_ids=[log.recipient_id]), now)
+    return next((c for c in found if c.rule.pk == log.rule_id and c.period == log.period
+                 and c.recipient.id == log.recipient_id), None)
+
+
+@dataclass
+class Preview:
+    rows: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+def _add(preview: Preview, candidates: list[Candidate], limit: int) -> None:
+    for c in candidates:
+        preview.total += 1
+        preview.counts[c.rule.kind] = preview.counts.get(c.rule.kind, 0) + 1
+        if len(preview.rows) < limit:
+            preview.rows.append({"recipient": c.recipient, "rule": c.rule, "kind": ReminderKind(c.rule.kind),
+                                 "course": c.facts.course_title if c.facts else "",
+                                 "learner": c.facts.learner if c.facts else None,
+                                 "reason": reason_text(c.reason)})
+
+
+def reminder_preview(*, now: datetime, respect_window: bool, limit: int = PREVIEW_LIMIT) -> Preview:
+    """Who would get what at `now`, and why; nothing is written. Batched like the dispatcher."""
+    rules, preview = active_rules(), Preview()
+
+    def keep(candidates: list[Candidate]) -> list[Candidate]:
+        done = done_keys(candidates)
+        return [c for c in candidates if c.key not in done
+                and (not respect_window or in_window(now, c.recipient.timezone))]
+
+    for batch in fact_batches(now=now):
+        _add(preview, keep(batch_candidates(batch, rules, now)), limit)
+    _add(preview, keep(digest_candidates(rules, digest_recipients(), now)), limit)
+    return preview
+
+
+def overdue_by_department(*, today: date) -> list[dict]:
+    """The weekly HR digest: live overdue enrollments per department, in one query."""
+    return list(Enrollment.objects.filter(completed_at__isnull=True, unassigned_at__isnull=True,
+                                          due_date__lt=today, user__is_active=True,
+                                          course__archived_at__isnull=True)
+                .values("user__department").annotate(overdue=Count("id"), learners=Count("user", distinct=True))
+                .order_by("-overdue", "user__department"))
+
+
+def preference_state(*, user: User) -> tuple[list[str], set[str]]:
+    """Which categories this person can receive (offered) and which they switched off."""
+    offered = [ReminderCategory.DEADLINES, ReminderCategory.INACTIVITY, ReminderCategory.ACHIEVEMENTS]
+    if user.reports.exists():
+        offered.append(ReminderCategory.ESCALATIONS)
+    if user.has_role("hr"):
+        offered.append(ReminderCategory.DIGEST)
+    opted_out = set(ReminderOptOut.objects.filter(user=user).values_list("category", flat=True))
+    return [str(c) for c in offered], opted_out

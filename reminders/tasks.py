@@ -1,0 +1,27 @@
+"""Celery tasks for reminders: thin, take ids, the database row is the source of truth."""
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+from .models import ReminderLog
+
+MAX_RETRIES = 8
+RETRY_BACKOFF_MAX_SECONDS = 1800  # must stay below the broker's visibility timeout (3600 s)
+SEND_TIME_LIMIT_SECONDS = 60  # must stay well below REMINDER_REQUEUE_SECONDS
+
+
+@shared_task(name="progress.reminders.dispatch", ignore_result=True)
+def reminder_dispatch_task() -> dict:
+    """Run by beat every REMINDER_DISPATCH_MINUTES; running it twice at once is harmless."""
+    return services.reminders_dispatch().as_dict()
+
+
+@shared_task(name="progress.reminders.send", ignore_result=True, acks_late=True,
+             autoretry_for=(services.ReminderTransientError,), max_retries=MAX_RETRIES,
+             retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS, retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS,
+             retry_jitter=True, soft_time_limit=SEND_TIME_LIMIT_SECONDS - 10, time_limit=SEND_TIME_LIMIT_SECONDS)
+def reminder_send_task(log_id: int) -> str:
+    if not ReminderLog.objects.filter(pk=log_id).exists():
+        return "gone"
+    return services.reminder_send(log_id=log_id)
