@@ -156,11 +156,10 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
                   based_on: ModuleRevision | None = None, library: Library | None = None) -> ModuleResult:
     """Validate, render and save one module; record the saved text as a revision.
 
-    ``neighbours`` defaults to the database's view; the importer passes the file tree's.
-    ``live=False`` saves a module learners cannot see yet (a new module's first draft).
-    ``publish`` is a draft revision holding exactly this text: it is marked published instead
-    of recording a copy. ``library`` (the glossary and templates) defaults to the database's.
-    Raises ContentInvalid (nothing written) when the text has problems.
+    ``neighbours`` and ``library`` (glossary, templates) default to the database's; the importer
+    passes the file tree's. ``live=False`` saves a module learners cannot see yet (a new module's
+    first draft). ``publish`` is a draft revision holding exactly this text: it is marked published
+    instead of recording a copy. Raises ContentInvalid (nothing written) when the text has problems.
     """
     if neighbours is None:
         neighbours = module_neighbours(course=course, part=part, module=module)
