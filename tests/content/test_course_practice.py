@@ -61,12 +61,9 @@ def test_the_glossary_covers_the_course(terms, modules):
     assert {t.module for t in terms} <= set(modules)
 
 
-@pytest.mark.parametrize("index", range(70))
-def test_each_term_is_named_in_the_module_that_teaches_it(terms, modules, index):
-    if index >= len(terms):
-        pytest.skip("fewer terms")
-    term = terms[index]
-    assert squash(term.name) in squash(modules[term.module].text), f"{term.name} not in {term.module}"
+def test_each_term_is_named_in_the_module_that_teaches_it(terms, modules):
+    missing = [f"{t.name} not in {t.module}" for t in terms if squash(t.name) not in squash(modules[t.module].text)]
+    assert missing == []
 
 
 def test_no_module_uses_a_competing_name_for_a_glossary_term(terms, modules):
