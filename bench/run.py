@@ -39,6 +39,7 @@ TARGETS = {
     "csv_export": "≥ 40% of COPY rows/s, RSS growth < 100 MB",
     "dispatcher": "< 10 s",
     "page_weight": "< 150 KB",
+    "directory_sync": "< 60 s; second run changes nothing; mass deactivation held",
     "search": "p99 < 30 ms",
 }
 
@@ -139,6 +140,9 @@ def main() -> None:
         server.wait(10)
     results["copy_floor"] = measure.copy_floor(context["course_id"])
     results["dispatcher"] = measure.dispatcher_seconds()
+    from bench import directory_sync
+
+    results["directory_sync"] = directory_sync.measure()
     results["search"] = search
     report(results, queries, seed_seconds)
 
@@ -191,6 +195,13 @@ def report(results: dict, queries: dict, seed_seconds: float | None) -> None:
                                            f"{results['page_weight']['requests']} requests"},
             "", TARGETS["page_weight"], ok(results["page_weight"]["kb"] < 150)),
     ]
+    sync = results["directory_sync"]
+    rows.append(row("directory sync (WeCom)", {"note": f"{sync['full_seconds']:.1f} s for {sync['created']} people "
+                                                       f"in {sync['departments']} departments ({sync['requests']} "
+                                                       f"requests); again: {sync['second_changes']} changes in "
+                                                       f"{sync['second_seconds']:.1f} s"},
+                    "", TARGETS["directory_sync"],
+                    ok(sync["full_seconds"] < 60 and sync["second_changes"] == 0 and sync["mass_deactivation_held"])))
     if seed_seconds is not None:
         rows.append(row("seed_demo", {"note": f"{seed_seconds:.1f} s for {LEARNERS} learners"}, "", "< 60 s",
                         ok(seed_seconds < 60)))

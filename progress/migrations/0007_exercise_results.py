@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0004_course_library'),
-        ('progress', '0005_move_hr_and_reminders'),
+        ('progress', '0006_cohort_follows_departments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
