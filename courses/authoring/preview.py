@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from courses.content.loader import SourceFile
 from courses.content.rendering import render_body, render_question
+from courses.library import library_for_course
 from courses.models import Module
 from courses.services import module_neighbours, module_problems, module_source
 from quizzes.syntax import Problem
@@ -48,10 +49,12 @@ class Preview:
 def module_preview(*, module: Module, text: str) -> Preview:
     source = module_source(text=normalise_newlines(text), path=module.source_path)
     neighbours = module_neighbours(course=module.course, part=module.part, module=module)
-    preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module))
+    library = library_for_course(course=module.course)
+    preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module,
+                                                    library=library))
     meta = source.doc.meta
     try:
-        body_html, toc = render_body(source.doc)
+        body_html, toc = render_body(source.doc, library)
     except Exception:  # a half-typed directive must not break the preview; its problem is listed
         body_html, toc = "", []
     objectives = meta.get("objectives") if isinstance(meta.get("objectives"), list) else []

@@ -8,10 +8,15 @@ from pathlib import Path
 
 from quizzes.syntax import Problem
 
+from . import glossary as glossary_format
 from .documents import Document, parse_document, read_source
+from .glossary import GLOSSARY_FILE, Glossary, parse_glossary
+from .resources import RESOURCES_DIR, Resource, parse_resource, resource_kind
 
 COURSE_FILE = "_course.md"
 PART_FILE = "_part.md"
+# The course's glossary and template pages live at these paths below the course URL.
+RESERVED_MODULE_SLUGS = frozenset({"glossary", "resources", "enrol", "continue"})
 
 
 @dataclass(frozen=True, order=True)
@@ -45,8 +50,35 @@ class PartSource(SourceFile):
 
 
 @dataclass
+class GlossarySource:
+    path: Path
+    text: str
+    glossary: Glossary
+
+
+@dataclass
+class ResourceSource:
+    path: Path
+    text: str
+    resource: Resource
+
+    @property
+    def slug(self) -> str:
+        return self.resource.slug
+
+
+@dataclass
 class CourseSource(SourceFile):
     parts: list[PartSource] = field(default_factory=list)
+    glossary: GlossarySource | None = None
+    resources: list[ResourceSource] = field(default_factory=list)
+
+    @property
+    def library_text(self) -> str:
+        """Everything module pages link to besides modules: a change re-renders the course's modules."""
+        pieces = [self.glossary.text] if self.glossary else []
+        pieces += [f"{r.path.name}\n{r.text}" for r in sorted(self.resources, key=lambda r: r.path.name)]
+        return "\n\x00".join(pieces)
 
 
 class Collector:
@@ -75,7 +107,7 @@ def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
         collector.add(root, [Problem(1, "no such file or folder")])
         return [], collector.problems
     if root.is_file():
-        collector.read(root, _schema_for(root))
+        _read_single(root, collector)
         return [], sorted(collector.problems)
     course_dirs = [root] if (root / COURSE_FILE).exists() else _subdirs(root)
     courses = [c for d in course_dirs if (c := _load_course(d, collector))]
@@ -85,12 +117,68 @@ def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
     return courses, sorted(collector.problems)
 
 
-def _schema_for(path: Path) -> str:
-    return {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module")
+def _read_single(path: Path, collector: Collector) -> None:
+    if path.name == GLOSSARY_FILE:
+        _read_glossary(path, collector)
+    elif path.parent.name == RESOURCES_DIR:
+        _read_resource(path, collector)
+    else:
+        collector.read(path, {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module"))
 
 
 def _subdirs(path: Path) -> list[Path]:
-    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    """Part (or course) folders: names starting with '.' or '_' hold other things."""
+    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _read_glossary(path: Path, collector: Collector) -> GlossarySource | None:
+    text, problems = read_source(path)
+    collector.add(path, problems)
+    if text is None:
+        return None
+    glossary = parse_glossary(text)
+    collector.add(path, glossary.problems)
+    return GlossarySource(path, text, glossary)
+
+
+def _read_resource(path: Path, collector: Collector) -> ResourceSource | None:
+    kind = resource_kind(path)
+    if kind is None:
+        collector.add(path, [Problem(1, "a template is a .md document or a .yaml spreadsheet")])
+        return None
+    text, problems = read_source(path)
+    collector.add(path, problems)
+    if text is None:
+        return None
+    resource = parse_resource(text, kind)
+    collector.add(path, resource.problems)
+    return ResourceSource(path, text, resource)
+
+
+def _load_library(directory: Path, collector: Collector) -> tuple[GlossarySource | None, list[ResourceSource]]:
+    glossary = _read_glossary(directory / GLOSSARY_FILE, collector) if (directory / GLOSSARY_FILE).exists() \
+        else None
+    folder = directory / RESOURCES_DIR
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if folder.is_dir() else []
+    resources = [r for f in files if (r := _read_resource(f, collector))]
+    _check_unique(collector, [(r.path, r.slug) for r in resources], "template slug")
+    return glossary, resources
+
+
+def _check_library(collector: Collector, modules: list[SourceFile], glossary: GlossarySource | None,
+                   resources: list[ResourceSource]) -> None:
+    """Cross-file rules: glossary terms name real modules, modules name real templates."""
+    if glossary is not None:
+        collector.add(glossary.path, glossary_format.module_problems(glossary.glossary, (m.slug for m in modules)))
+    known = {r.slug for r in resources}
+    for module in modules:
+        if module.slug in RESERVED_MODULE_SLUGS:
+            collector.add(module.path, [Problem(1, f"slug {module.slug!r} is reserved for a course page; "
+                                                "choose another")])
+        collector.add(module.path, [
+            Problem(d.line, f"no template {d.args!r} in this course's {RESOURCES_DIR} folder")
+            for d in module.doc.directives if d.name == "resource" and d.args and d.args not in known])
 
 
 def _markdown_files(path: Path) -> list[Path]:
@@ -104,7 +192,7 @@ def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
         return None
     source = collector.read(course_file, "course")
     for stray in _markdown_files(directory):
-        if stray.name != COURSE_FILE:
+        if stray.name not in (COURSE_FILE, GLOSSARY_FILE):
             collector.add(stray, [Problem(1, "module files belong in a part folder "
                                           f"(<course>/<NN-part>/), next to a {PART_FILE}")])
     parts = [p for d in _subdirs(directory) if (p := _load_part(d, collector))]
@@ -112,9 +200,12 @@ def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
     _check_unique(collector, [(p.path, p.doc.meta.get("order")) for p in parts], "part order")
     modules = [m for p in parts for m in p.modules]
     _check_unique(collector, [(m.path, m.slug) for m in modules], "module slug")
+    glossary, resources = _load_library(directory, collector)
+    _check_library(collector, modules, glossary, resources)
     if source is None:
         return None
-    return CourseSource(source.path, source.text, source.doc, parts=parts)
+    return CourseSource(source.path, source.text, source.doc, parts=parts, glossary=glossary,
+                        resources=resources)
 
 
 def _load_part(directory: Path, collector: Collector) -> PartSource | None:
