@@ -32,6 +32,8 @@ class Course(SourceTracked):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
+    library_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]
@@ -71,6 +73,9 @@ class Module(SourceTracked):
     max_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
     cooldown_minutes = models.PositiveIntegerField(null=True, blank=True)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices, blank=True)
+    # Answer keys of the module's data exercises (courses.content.exercises.answer_sheet), by id.
+    # Graded on the server; never rendered into the page.
+    exercises = models.JSONField(default=dict, blank=True)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -123,3 +128,49 @@ class ModuleRevision(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.published_at is None
+
+
+class GlossaryTerm(models.Model):
+    """One entry of a course's glossary (``_glossary.md``), replaced as a whole on import."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="glossary_terms")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=40)
+    full_name = models.CharField(max_length=200, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    definition_html = models.TextField()
+    module_slug = models.SlugField(max_length=80)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["course", "key"], name="unique_glossary_key_per_course")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseResource(models.Model):
+    """A downloadable template (``_resources/<slug>.md`` or ``.yaml``): a printable page or a workbook."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Printable document")
+        SHEET = "sheet", _("Spreadsheet")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="resources")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField()
+    body_html = models.TextField(blank=True)  # documents: sanitised HTML
+    spec = models.JSONField(default=dict, blank=True)  # sheets: rows and formulas (courses.content.resources)
+    source = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        constraints = [models.UniqueConstraint(fields=["course", "slug"], name="unique_resource_slug_per_course")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,7 +1,8 @@
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from .models import Course, Module, Part
+from .models import Course, CourseResource, Module, Part
 
 LIVE = Q(modules__archived_at__isnull=True)
 
@@ -42,3 +43,34 @@ def module_siblings(*, course: Course) -> list[dict]:
         Module.objects.live().filter(course=course).order_by("position")
         .values("id", "slug", "title", "part_id", "position", "required", "quiz_id")
     )
+
+
+def glossary_sections(*, course: Course) -> list[dict]:
+    """The course's glossary grouped by the part that teaches each term, in course order (two queries)."""
+    modules = {m["slug"]: m for m in Module.objects.live().filter(course=course).order_by("position")
+               .values("slug", "title", "position", "part__title", "part__order")}
+    sections: dict[object, dict] = {}
+    for term in course.glossary_terms.all():
+        module = modules.get(term.module_slug)
+        order = module["part__order"] if module else 10**6
+        section = sections.setdefault(order, {"order": order, "title": module["part__title"] if module else "",
+                                              "terms": []})
+        section["terms"].append({"term": term, "module": module})
+    return [sections[order] for order in sorted(sections)]
+
+
+def resource_list(*, course: Course) -> list[dict]:
+    """The course's templates, each with the live modules that link to it (two queries)."""
+    resources = list(course.resources.all())
+    linking = list(Module.objects.live().filter(course=course, body_html__contains="/resources/")
+                   .order_by("position").values("slug", "title", "body_html"))
+    items = []
+    for resource in resources:
+        url = reverse("courses:resource", args=[course.slug, resource.slug])
+        used = [{"slug": m["slug"], "title": m["title"]} for m in linking if f'href="{url}"' in m["body_html"]]
+        items.append({"resource": resource, "modules": used})
+    return items
+
+
+def resource_get(*, course: Course, slug: str) -> CourseResource:
+    return get_object_or_404(CourseResource, course=course, slug=slug)

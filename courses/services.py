@@ -28,11 +28,13 @@ from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
+from .content.exercises import answer_sheet
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
-from .content.rendering import Rendered
+from .content.rendering import Library, Rendered
 from .content.sanitise import RENDER_VERSION
+from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
-from .render_cache import source_render
+from .render_cache import content_tree_render, source_render
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -52,6 +54,7 @@ class ImportReport:
     unchanged: int = 0
     archived: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    relinked: list[str] = field(default_factory=list)  # re-rendered for a new glossary or templates
 
     @property
     def changed(self) -> int:
@@ -77,14 +80,16 @@ class ModuleResult:
 
 
 def content_validate(*, root: Path) -> list[ContentProblem]:
-    _, problems = load_content(root)
-    return problems
+    """Every problem the import would meet: the same loading, limits, parsing and rendering."""
+    courses, problems = load_content(root)
+    return problems or content_tree_render(courses=courses)
 
 
 @transaction.atomic
 def content_import(*, root: Path, force: bool = False) -> ImportReport:
     """Import every course below ``root``; nothing is written unless all of it is valid."""
     courses, problems = load_content(root)
+    problems = problems or content_tree_render(courses=courses)
     if problems:
         raise ContentInvalid(problems)
     report = ImportReport()
@@ -111,9 +116,14 @@ def module_neighbours(*, course: Course, part: Part, module: Module | None = Non
     )
 
 
-def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None) -> list[Problem]:
+def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None,
+                    library: Library | None = None) -> list[Problem]:
     """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
-    problems = list(source.doc.problems) or source_render(source)
+    problems = list(source.doc.problems)
+    if library is not None:
+        problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
+                     if d.name == "resource" and d.args and d.args not in library.resources]
+    problems = problems or source_render(source, library)  # the render needs a clean text
     slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
     if module is not None and isinstance(slug, str) and slug != module.slug:
         problems.append(Problem(front_matter_line(source.text, "slug"),
@@ -145,17 +155,18 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
                   position: int | None = None, neighbours: Neighbours | None = None,
                   author: User | None = None, origin: str = Origin.IMPORT, live: bool = True,
                   force: bool = False, publish: ModuleRevision | None = None, note: str = "",
-                  based_on: ModuleRevision | None = None) -> ModuleResult:
+                  based_on: ModuleRevision | None = None, library: Library | None = None) -> ModuleResult:
     """Validate, render and save one module; record the saved text as a revision.
 
-    ``neighbours`` defaults to the database's view; the importer passes the file tree's.
-    ``live=False`` saves a module learners cannot see yet (a new module's first draft).
-    ``publish`` is a draft revision holding exactly this text: it is marked published instead
-    of recording a copy. Raises ContentInvalid (nothing written) when the text has problems.
+    ``neighbours`` and ``library`` (glossary, templates) default to the database's; the importer
+    passes the file tree's. ``live=False`` saves a module learners cannot see yet (a new module's
+    first draft). ``publish`` is a draft revision holding exactly this text: it is marked published
+    instead of recording a copy. Raises ContentInvalid (nothing written) when the text has problems.
     """
     if neighbours is None:
         neighbours = module_neighbours(course=course, part=part, module=module)
-    problems = module_problems(source=source, neighbours=neighbours, module=module)
+    library = library or library_for_course(course=course)
+    problems = module_problems(source=source, neighbours=neighbours, module=module, library=library)
     if problems:
         raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
     module = module or Module(course=course, slug=source.slug, position=position or 0)
@@ -167,7 +178,7 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     result = ModuleResult(module, changed=True, created=module.pk is None)
     if module.pk is not None:
         result.pending_draft, result.replaced = _superseded(module, source, origin)
-    _module_fill(module, part, source, position)
+    _module_fill(module, part, source, position, library)
     if not live:
         module.archived_at = timezone.now()
     module.save()
@@ -211,7 +222,7 @@ def _superseded(module: Module, source: SourceFile,
     return draft, None
 
 
-def _module_fill(module: Module, part: Part, source: SourceFile, position: int | None) -> None:
+def _module_fill(module: Module, part: Part, source: SourceFile, position: int | None, library: Library) -> None:
     _track(module, source)
     meta = source.doc.meta
     module.part = part
@@ -225,11 +236,12 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
-    rendered = _rendered(source)
+    rendered = _rendered(source, library)
     module.body_html, module.toc = rendered.body_html, rendered.toc
+    module.exercises = {d.exercise.key: answer_sheet(d.exercise) for d in source.doc.directives if d.exercise}
     if source.doc.has_quiz:
         module.quiz = module.quiz or Quiz.objects.create(title=module.title)
-        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source))
+        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
 
@@ -279,8 +291,11 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
         course.save()
+    relink = library_sync(course=course, source=source, force=force)
+    library = library_from_source(source=source)
     parts = {p.slug: p for p in course.parts.all()}
     modules = {m.slug: m for m in course.modules.select_related("quiz")}
+    rendered: set[str] = set()
     position = 0
     for part_source in sorted(source.parts, key=lambda p: p.doc.meta["order"]):
         part = _part_import(course, parts.pop(part_source.slug, None), part_source, report, force)
@@ -289,8 +304,12 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
             result = module_upsert(
                 course=course, part=part, source=module_source, module=modules.pop(module_source.slug, None),
                 position=position, neighbours=_tree_neighbours(source, part_source, module_source),
-                force=force)
+                force=force, library=library)
             _report_module(result, report)
+            if result.changed:
+                rendered.add(result.module.slug)
+    if relink:
+        report.relinked = modules_relink(course=course, library=library, skip=rendered)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
 
@@ -355,18 +374,16 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
     return part
 
 
-def _rendered(source: SourceFile) -> Rendered:
-    """What validation rendered (load_content and module_problems render every valid text)."""
-    if source.rendered is None:
-        problems = source_render(source)
-        if problems:
-            raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+def _rendered(source: SourceFile, library: Library | None = None) -> Rendered:
+    """What validation rendered (content_import and module_problems render every valid text)."""
+    if source.rendered is None and (problems := source_render(source, library)):
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
     return source.rendered
 
 
-def _question_data(source: SourceFile) -> list[QuestionData]:
+def _question_data(source: SourceFile, rendered: Rendered) -> list[QuestionData]:
     data = []
-    for question, html in zip(source.doc.questions, _rendered(source).questions, strict=True):
+    for question, html in zip(source.doc.questions, rendered.questions, strict=True):
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],

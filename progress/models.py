@@ -81,6 +81,26 @@ class Reflection(models.Model):
         return f"{self.user_id} {self.module_id}:{self.key}"
 
 
+class ExerciseResult(models.Model):
+    """A learner's latest answers to one data exercise, as the server graded them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_results")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="exercise_results")
+    key = models.SlugField(max_length=50)
+    answers = models.JSONField(default=dict)  # blank id -> what the learner typed
+    results = models.JSONField(default=dict)  # blank id -> right or not
+    attempts = models.PositiveIntegerField(default=0)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module", "key"],
+                                               name="one_exercise_result_per_exercise")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.module_id}:{self.key}"
+
+
 class Certificate(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")

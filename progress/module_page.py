@@ -2,8 +2,9 @@
 
 The module page is read far more often than anything on it changes. One query reads a fingerprint
 of everything the page shows (the course's content, the learner's enrolment, progress, attempts,
-reflections and roles); a page rendered for the same fingerprint is served from the cache. A change
-to any of those gives a new fingerprint, so a cached page can never show stale state. Writes keep
+reflections, exercise results and roles); a page rendered for the same fingerprint is served from
+the cache. A change to any of those gives a new fingerprint, so a cached page can never show stale
+state. Writes keep
 their own timestamps fresh (`auto_now`, or an explicit `updated_at` where they use `update()`).
 
 The page is served from the cache only when rendering it would write nothing (the view was
@@ -30,7 +31,7 @@ from accounts.models import Role, User
 from courses.models import Course, Module, Part
 from quizzes.models import Attempt, Quiz
 
-from .models import Enrollment, ModuleProgress, Reflection
+from .models import Enrollment, ExerciseResult, ModuleProgress, Reflection
 from .services import VIEW_WRITE_INTERVAL, QuizState
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ _TABLES = {
     "module": Module._meta.db_table, "course": Course._meta.db_table, "part": Part._meta.db_table,
     "quiz": Quiz._meta.db_table, "attempt": Attempt._meta.db_table, "enrollment": Enrollment._meta.db_table,
     "progress": ModuleProgress._meta.db_table, "reflection": Reflection._meta.db_table,
+    "exercise": ExerciseResult._meta.db_table,
     "user_groups": User.groups.through._meta.db_table, "group": Group._meta.db_table,
 }
 # Raw SQL, and few subqueries, because this runs on every module page view: the ORM would spend
@@ -60,6 +62,7 @@ SELECT
   (SELECT SUM(CASE status WHEN 'open' THEN 1 WHEN 'submitted' THEN 1000 ELSE 1000000 END)
      FROM {attempt} WHERE user_id = %(user)s AND quiz_id = m.quiz_id),
   (SELECT MAX(updated_at) FROM {reflection} WHERE user_id = %(user)s AND module_id = m.id),
+  (SELECT MAX(updated_at) FROM {exercise} WHERE user_id = %(user)s AND module_id = m.id),
   (SELECT SUM(CASE g.name WHEN %(trainer)s THEN 1 WHEN %(hr)s THEN 2 ELSE 0 END)
      FROM {user_groups} ug JOIN {group} g ON g.id = ug.group_id WHERE ug.user_id = %(user)s),
   CASE WHEN p.last_viewed_at >= %(recent)s AND e.last_activity_at >= %(recent)s

@@ -6,11 +6,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from courses.content.exercises import feedback
 from courses.models import Course, Module
 from quizzes.models import Attempt, QuestionResult
 from quizzes.selectors import answer_text, reveals_answers
 
-from .models import Certificate, Enrollment, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
 
 
 @dataclass
@@ -94,6 +95,19 @@ def reflections_for(*, user: User, module: Module) -> dict[str, dict]:
         return {}
     return {r.key: {"text": r.text, "updated_at": r.updated_at.isoformat()}
             for r in Reflection.objects.filter(user=user, module=module)}
+
+
+def exercise_feedback(*, module: Module, result: ExerciseResult) -> dict:
+    return feedback(module.exercises[result.key], answers=result.answers, results=result.results,
+                    attempts=result.attempts)
+
+
+def exercise_results_for(*, user: User, module: Module) -> dict[str, dict]:
+    """The learner's last graded answers to the module's data exercises (no query when it has none)."""
+    if not module.exercises:
+        return {}
+    rows = ExerciseResult.objects.filter(user=user, module=module, key__in=list(module.exercises))
+    return {row.key: exercise_feedback(module=module, result=row) for row in rows}
 
 
 @dataclass

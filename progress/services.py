@@ -1,6 +1,7 @@
 """Writes about a learner's journey. Every counter moves by atomic UPDATEs, never read-modify-write."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -8,15 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courses.content import exercises
 from courses.models import Course, Module
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
-from .models import Certificate, Enrollment, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
 
 # The browser counts active time only while the page is visible and the learner has touched
 # the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every
@@ -214,3 +217,25 @@ def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") 
     else:
         state.form = attempt_form(state.open_attempt, state.questions, data)
     return state
+
+
+@transaction.atomic
+def exercise_submit(*, user: User, module: Module, key: str, answers: Mapping[str, str]) -> ExerciseResult:
+    """Grade a data exercise against the module's stored answer sheet and keep the learner's latest
+    answers. Raises exercises.ExerciseInvalid (nothing written) for a submission that cannot be graded."""
+    sheet = module.exercises.get(key) if isinstance(key, str) else None
+    if sheet is None:
+        raise exercises.ExerciseInvalid(_("This module has no such exercise."))
+    graded = exercises.grade(sheet, answers)
+    try:
+        with transaction.atomic():
+            result, _created = ExerciseResult.objects.select_for_update().get_or_create(
+                user=user, module=module, key=key)
+    except IntegrityError:  # a parallel first submission created it
+        result = ExerciseResult.objects.select_for_update().get(user=user, module=module, key=key)
+    result.answers, result.results = graded.answers, graded.results
+    result.attempts += 1
+    if graded.solved and result.solved_at is None:
+        result.solved_at = timezone.now()
+    result.save()
+    return result

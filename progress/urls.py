@@ -12,6 +12,7 @@ urlpatterns = [
     path("courses/<slug:course_slug>/<slug:module_slug>/read/", views.module_read, name="module_read"),
     path("progress/beat/<int:module_id>/", views.heartbeat, name="heartbeat"),
     path("progress/reflections/<int:module_id>/", views.reflection_save, name="reflection_save"),
+    path("progress/exercises/<int:module_id>/", views.exercise_submit, name="exercise_submit"),
     path("me/", views.dashboard, name="dashboard"),
     path("me/mistakes/", views.mistakes, name="mistakes"),
     path("me/mistakes/<int:result_id>/retry/", views.mistake_retry, name="mistake_retry"),

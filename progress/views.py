@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
+from courses.content.exercises import ExerciseInvalid
 from courses.models import Module
 from quizzes.grading import InvalidResponse
 from quizzes.models import Attempt, QuestionResult
@@ -59,6 +60,7 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
         "position": index + 1, "module_count": len(siblings),
         "quiz": services.module_quiz_open(user=request.user, module=module, data=data, error=error),
         "reflections": selectors.reflections_for(user=request.user, module=module),
+        "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
         "idle_seconds": services.IDLE_CUTOFF_SECONDS,
     }
@@ -138,6 +140,19 @@ def reflection_save(request, module_id: int):
     except services.ReflectionInvalid as problem:
         return JsonResponse({"error": str(problem)}, status=400)
     return JsonResponse({"ok": True, "updated_at": reflection.updated_at.isoformat()})
+
+
+@require_POST
+@login_required
+def exercise_submit(request, module_id: int):
+    module = get_object_or_404(Module.objects.live().only("id", "exercises"), pk=module_id)
+    answers = {name[2:]: value for name, value in request.POST.items() if name.startswith("b-")}
+    try:
+        result = services.exercise_submit(user=request.user, module=module, key=request.POST.get("key", ""),
+                                          answers=answers)
+    except ExerciseInvalid as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    return JsonResponse(selectors.exercise_feedback(module=module, result=result))
 
 
 @login_required

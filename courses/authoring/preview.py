@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from courses.content.loader import SourceFile
 from courses.content.rendering import Rendered
+from courses.library import library_for_course
 from courses.models import Module
 from courses.render_cache import source_render
 from courses.services import module_neighbours, module_problems, module_source
@@ -49,12 +50,14 @@ class Preview:
 def module_preview(*, module: Module, text: str) -> Preview:
     source = module_source(text=normalise_newlines(text), path=module.source_path)
     neighbours = module_neighbours(course=module.course, part=module.part, module=module)
-    preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module))
+    library = library_for_course(course=module.course)
+    preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module,
+                                                    library=library))
     meta = source.doc.meta
     if source.rendered is None:
         # A text with problems is still previewed as far as it renders (within the same budget);
         # its problems are listed, and a render that fails shows an empty preview.
-        source_render(source)
+        source_render(source, library)
     rendered = source.rendered or Rendered("")
     objectives = meta.get("objectives") if isinstance(meta.get("objectives"), list) else []
     preview.module = PreviewModule(title=str(meta.get("title", "")), objectives=objectives,

@@ -1,5 +1,6 @@
 """``::: name args`` … ``:::`` blocks in a module body: case boxes, tips, knowledge checks,
-calculators and reflection prompts. Parsing and checking only; rendering is in rendering.py."""
+calculators, reflection prompts, data exercises and template links. Parsing and checking only;
+rendering is in rendering.py."""
 
 import re
 from dataclasses import dataclass, field
@@ -8,12 +9,14 @@ from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz
 from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
 from . import calculators
+from .exercises import ParsedExercise, parse_exercise
+from .frontmatter import SLUG_RE
 
 OPEN_RE = re.compile(r"^:::\s*(?P<name>[A-Za-z][\w-]*)(?:\s+(?P<args>.*))?$")
 CLOSE_RE = re.compile(r"^:::\s*$")
 PARAM_RE = re.compile(r"^(?P<name>[a-z_]+)\s*:\s*(?P<value>[^|]*?)\s*(?:\|\s*(?P<label>.*))?$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-DIRECTIVES = ("case", "tip", "check", "calculator", "reflection")
+DIRECTIVES = ("case", "tip", "check", "calculator", "reflection", "exercise", "resource")
 PLACEHOLDER = "OPSACADEMYDIRECTIVE{}X"
 
 
@@ -27,6 +30,7 @@ class Directive:
     question: ParsedQuestion | None = None
     params: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     result: str = ""
+    exercise: ParsedExercise | None = None
 
     @property
     def text(self) -> str:
@@ -67,7 +71,7 @@ def parse_directives(lines: list[str], first_line: int) -> tuple[str, list[Direc
         problems.append(Problem(current.line, f"'::: {current.name}' is never closed; add a ':::' line"))
     for directive in directives:
         problems.extend(check_directive(directive))
-    _check_unique_reflections(directives, problems)
+    _check_unique_ids(directives, problems)
     return "\n".join(out), directives, problems
 
 
@@ -82,7 +86,8 @@ def check_directive(directive: Directive) -> list[Problem]:
         return [Problem(directive.line, f"unknown directive '{directive.name}'; "
                         f"use one of {', '.join(DIRECTIVES)}")]
     checker = {"case": _check_box, "tip": _check_box, "check": _check_check,
-               "calculator": _check_calculator, "reflection": _check_reflection}[directive.name]
+               "calculator": _check_calculator, "reflection": _check_reflection,
+               "exercise": _check_exercise, "resource": _check_resource}[directive.name]
     return checker(directive)
 
 
@@ -112,6 +117,19 @@ def _check_reflection(directive: Directive) -> list[Problem]:
     if not directive.text:
         problems.append(Problem(directive.line, "the reflection prompt is empty"))
     return problems
+
+
+def _check_exercise(directive: Directive) -> list[Problem]:
+    directive.exercise, problems = parse_exercise(directive.args, directive.lines, directive.body_line,
+                                                  directive.line)
+    return problems
+
+
+def _check_resource(directive: Directive) -> list[Problem]:
+    if not SLUG_RE.match(directive.args):
+        return [Problem(directive.line, "name the template: '::: resource roi-sheet' (the slug of a file "
+                        "in the course's _resources folder)")]
+    return []
 
 
 def _check_calculator(directive: Directive) -> list[Problem]:
@@ -159,11 +177,14 @@ def _check_calculator_result(directive: Directive) -> list[Problem]:
     return []
 
 
-def _check_unique_reflections(directives: list[Directive], problems: list[Problem]) -> None:
-    seen: dict[str, int] = {}
+def _check_unique_ids(directives: list[Directive], problems: list[Problem]) -> None:
+    """Saved answers hang on these ids, so each must be unique within the module."""
+    seen: dict[tuple[str, str], int] = {}
     for directive in directives:
-        if directive.name == "reflection" and directive.args:
-            if directive.args in seen:
-                problems.append(Problem(directive.line, f"reflection id '{directive.args}' is "
-                                        f"already used on line {seen[directive.args]}"))
-            seen.setdefault(directive.args, directive.line)
+        if directive.name not in ("reflection", "exercise") or not directive.args:
+            continue
+        key = (directive.name, directive.args.split(" ")[0])
+        if key in seen:
+            problems.append(Problem(directive.line, f"{directive.name} id '{key[1]}' is "
+                                    f"already used on line {seen[key]}"))
+        seen.setdefault(key, directive.line)

@@ -10,12 +10,17 @@ from django.conf import settings
 
 from quizzes.syntax import Problem
 
+from . import glossary as glossary_format
 from .budget import Overrun, run_bounded
 from .documents import Document, parse_document, read_source
-from .rendering import Rendered, render_document
+from .glossary import GLOSSARY_FILE, Glossary, parse_glossary
+from .rendering import Library, Rendered, render_document
+from .resources import RESOURCES_DIR, Resource, parse_resource, resource_kind
 
 COURSE_FILE = "_course.md"
 PART_FILE = "_part.md"
+# The course's glossary and template pages live at these paths below the course URL.
+RESERVED_MODULE_SLUGS = frozenset({"glossary", "resources", "enrol", "continue"})
 
 
 @dataclass(frozen=True, order=True)
@@ -50,42 +55,61 @@ class PartSource(SourceFile):
 
 
 @dataclass
+class GlossarySource:
+    path: Path
+    text: str
+    glossary: Glossary
+
+
+@dataclass
+class ResourceSource:
+    path: Path
+    text: str
+    resource: Resource
+
+    @property
+    def slug(self) -> str:
+        return self.resource.slug
+
+
+@dataclass
 class CourseSource(SourceFile):
     parts: list[PartSource] = field(default_factory=list)
+    glossary: GlossarySource | None = None
+    resources: list[ResourceSource] = field(default_factory=list)
+
+    @property
+    def library_text(self) -> str:
+        """Everything module pages link to besides modules: a change re-renders the course's modules."""
+        pieces = [self.glossary.text] if self.glossary else []
+        pieces += [f"{r.path.name}\n{r.text}" for r in sorted(self.resources, key=lambda r: r.path.name)]
+        return "\n\x00".join(pieces)
 
 
 class Collector:
     def __init__(self) -> None:
         self.problems: list[ContentProblem] = []
-        self.sources: list[SourceFile] = []
 
     def add(self, path: Path, problems: Iterable[Problem]) -> None:
         shown = os.path.relpath(path) if path.is_absolute() else str(path)
         self.problems.extend(ContentProblem(shown, p.line, p.message) for p in problems)
 
-    def read(self, path: Path, schema: str, kind: type[SourceFile] = SourceFile) -> SourceFile | None:
+    def read(self, path: Path, schema: str) -> SourceFile | None:
         text, problems = read_source(path)
         self.add(path, problems)
         if text is None:
             return None
         doc = parse_document(text, schema)
         self.add(path, doc.problems)
-        source = kind(path, text, doc)
-        self.sources.append(source)
-        return source
-
-    def render(self) -> None:
-        """Render every file that parsed cleanly, as the import will store it (and within budget)."""
-        sources = [s for s in self.sources if not s.doc.problems]
-        for source, problems in zip(sources, render_sources(sources), strict=True):
-            self.add(source.path, problems)
+        return SourceFile(path, text, doc)
 
 
-def render_sources(sources: list[SourceFile]) -> list[list[Problem]]:
-    """Render each source (setting ``source.rendered``) under the render budget; the problems of
-    each, empty when it rendered. Rendering needs a cleanly parsed document."""
+def render_sources(sources: list[SourceFile], library: Library | None = None) -> list[list[Problem]]:
+    """Render each source (setting ``source.rendered``) under the render budget, as the import
+    stores it; the problems of each, empty when it rendered."""
     seconds, memory_mb = settings.CONTENT_RENDER_SECONDS, settings.CONTENT_RENDER_MEMORY_MB
-    outcomes = run_bounded(render_document, [s.doc for s in sources], seconds=seconds, memory_mb=memory_mb)
+    outcomes = run_bounded(lambda doc: render_document(doc, library), [s.doc for s in sources],
+                           seconds=seconds, memory_mb=memory_mb)
     problems = []
     for source, outcome in zip(sources, outcomes, strict=True):
         if isinstance(outcome, Overrun):
@@ -115,24 +139,80 @@ def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
         collector.add(root, [Problem(1, "no such file or folder")])
         return [], collector.problems
     if root.is_file():
-        collector.read(root, _schema_for(root))
-        collector.render()
+        _read_single(root, collector)
         return [], sorted(collector.problems)
     course_dirs = [root] if (root / COURSE_FILE).exists() else _subdirs(root)
     courses = [c for d in course_dirs if (c := _load_course(d, collector))]
     if not courses and not collector.problems:
         collector.add(root, [Problem(1, f"no course folder (one holding {COURSE_FILE}) found here")])
     _check_unique(collector, [(c.path, c.slug) for c in courses], "course slug")
-    collector.render()
     return courses, sorted(collector.problems)
 
 
-def _schema_for(path: Path) -> str:
-    return {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module")
+def _read_single(path: Path, collector: Collector) -> None:
+    if path.name == GLOSSARY_FILE:
+        _read_glossary(path, collector)
+    elif path.parent.name == RESOURCES_DIR:
+        _read_resource(path, collector)
+    else:
+        source = collector.read(path, {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module"))
+        if source is not None and not source.doc.problems:  # a file alone: without its course's library
+            collector.add(path, render_sources([source])[0])
 
 
 def _subdirs(path: Path) -> list[Path]:
-    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    """Part (or course) folders: names starting with '.' or '_' hold other things."""
+    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _read_glossary(path: Path, collector: Collector) -> GlossarySource | None:
+    text, problems = read_source(path)
+    collector.add(path, problems)
+    if text is None:
+        return None
+    glossary = parse_glossary(text)
+    collector.add(path, glossary.problems)
+    return GlossarySource(path, text, glossary)
+
+
+def _read_resource(path: Path, collector: Collector) -> ResourceSource | None:
+    kind = resource_kind(path)
+    if kind is None:
+        collector.add(path, [Problem(1, "a template is a .md document or a .yaml spreadsheet")])
+        return None
+    text, problems = read_source(path)
+    collector.add(path, problems)
+    if text is None:
+        return None
+    resource = parse_resource(text, kind)
+    collector.add(path, resource.problems)
+    return ResourceSource(path, text, resource)
+
+
+def _load_library(directory: Path, collector: Collector) -> tuple[GlossarySource | None, list[ResourceSource]]:
+    glossary = _read_glossary(directory / GLOSSARY_FILE, collector) if (directory / GLOSSARY_FILE).exists() \
+        else None
+    folder = directory / RESOURCES_DIR
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if folder.is_dir() else []
+    resources = [r for f in files if (r := _read_resource(f, collector))]
+    _check_unique(collector, [(r.path, r.slug) for r in resources], "template slug")
+    return glossary, resources
+
+
+def _check_library(collector: Collector, modules: list[SourceFile], glossary: GlossarySource | None,
+                   resources: list[ResourceSource]) -> None:
+    """Cross-file rules: glossary terms name real modules, modules name real templates."""
+    if glossary is not None:
+        collector.add(glossary.path, glossary_format.module_problems(glossary.glossary, (m.slug for m in modules)))
+    known = {r.slug for r in resources}
+    for module in modules:
+        if module.slug in RESERVED_MODULE_SLUGS:
+            collector.add(module.path, [Problem(1, f"slug {module.slug!r} is reserved for a course page; "
+                                                "choose another")])
+        collector.add(module.path, [
+            Problem(d.line, f"no template {d.args!r} in this course's {RESOURCES_DIR} folder")
+            for d in module.doc.directives if d.name == "resource" and d.args and d.args not in known])
 
 
 def _markdown_files(path: Path) -> list[Path]:
@@ -144,9 +224,9 @@ def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
     if not course_file.exists():
         collector.add(directory, [Problem(1, f"course folder has no {COURSE_FILE}")])
         return None
-    source = collector.read(course_file, "course", CourseSource)
+    source = collector.read(course_file, "course")
     for stray in _markdown_files(directory):
-        if stray.name != COURSE_FILE:
+        if stray.name not in (COURSE_FILE, GLOSSARY_FILE):
             collector.add(stray, [Problem(1, "module files belong in a part folder "
                                           f"(<course>/<NN-part>/), next to a {PART_FILE}")])
     parts = [p for d in _subdirs(directory) if (p := _load_part(d, collector))]
@@ -154,10 +234,12 @@ def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
     _check_unique(collector, [(p.path, p.doc.meta.get("order")) for p in parts], "part order")
     modules = [m for p in parts for m in p.modules]
     _check_unique(collector, [(m.path, m.slug) for m in modules], "module slug")
+    glossary, resources = _load_library(directory, collector)
+    _check_library(collector, modules, glossary, resources)
     if source is None:
         return None
-    source.parts = parts
-    return source
+    return CourseSource(source.path, source.text, source.doc, parts=parts, glossary=glossary,
+                        resources=resources)
 
 
 def _load_part(directory: Path, collector: Collector) -> PartSource | None:
@@ -165,14 +247,13 @@ def _load_part(directory: Path, collector: Collector) -> PartSource | None:
     if not part_file.exists():
         collector.add(directory, [Problem(1, f"part folder has no {PART_FILE}")])
         return None
-    source = collector.read(part_file, "part", PartSource)
+    source = collector.read(part_file, "part")
     modules = [m for f in _markdown_files(directory) if f.name != PART_FILE
                and (m := collector.read(f, "module"))]
     _check_unique(collector, [(m.path, m.doc.meta.get("order")) for m in modules], "module order")
     if source is None:
         return None
-    source.modules = modules
-    return source
+    return PartSource(source.path, source.text, source.doc, modules=modules)
 
 
 def _check_unique(collector: Collector, items: list[tuple[Path, object]], what: str) -> None:

@@ -11,9 +11,29 @@ from quizzes.parser import ParsedQuestion
 from . import calculators
 from .directives import PLACEHOLDER, Directive
 from .documents import Document
+from .exercises import blank_choices
+from .glossary import TermLink, link_terms
 from .sanitise import render_inline, render_markdown
 
-SLOT_RE = re.compile("<p>" + re.escape(PLACEHOLDER).replace(r"\{\}", r"(\d+)") + "</p>")
+PLACEHOLDER_RE = re.compile("<p>" + PLACEHOLDER.format(r"(\d+)") + "</p>")
+
+
+@dataclass(frozen=True)
+class ResourceLink:
+    slug: str
+    title: str
+    summary: str
+    kind: str  # "sheet" or "document"
+    url: str
+    download_url: str = ""
+
+
+@dataclass(frozen=True)
+class Library:
+    """What module text may point at beyond its own file: the course's glossary and templates."""
+
+    terms: tuple[TermLink, ...] = ()
+    resources: dict[str, ResourceLink] = field(default_factory=dict)
 
 
 @dataclass
@@ -25,7 +45,7 @@ class Rendered:
     questions: list[dict] = field(default_factory=list)
 
 
-def render_document(doc: Document) -> Rendered:
+def render_document(doc: Document, library: Library | None = None) -> Rendered:
     """The whole file: a module's body with its directives and quiz, or a course/part description.
 
     A document with problems is never stored; it is rendered for the editor's preview only, as far
@@ -33,10 +53,9 @@ def render_document(doc: Document) -> Rendered:
     if doc.schema != "module":
         html, toc = render_markdown(doc.body)
         return Rendered(html, toc)
-    html, toc = render_body(doc)
+    html, toc = render_body(doc, library)
     empty = {"text_html": "", "explanation_html": "", "choices": []}
-    questions = [_piece(doc, empty, render_question, q) for q in doc.questions]
-    return Rendered(html, toc, questions)
+    return Rendered(html, toc, [_piece(doc, empty, render_question, q) for q in doc.questions])
 
 
 def _piece(doc: Document, empty, render, *args):
@@ -48,26 +67,39 @@ def _piece(doc: Document, empty, render, *args):
         return empty
 
 
-def render_body(doc: Document) -> tuple[str, list[dict]]:
-    """One pass over the page for all directives: a replace per directive was quadratic."""
+def render_body(doc: Document, library: Library | None = None) -> tuple[str, list[dict]]:
+    """The body's HTML and table of contents; the first use of each glossary term links to it.
+    One pass over the page for all directives (a replace per directive was quadratic)."""
+    library = library or Library()
     html, toc = render_markdown(doc.body)
-    pieces = [_piece(doc, "", render_directive, directive, index)
-              for index, directive in enumerate(doc.directives)]
+    seen: set[str] = set()
+    pieces = PLACEHOLDER_RE.split(html)
+    out = []
+    for position, piece in enumerate(pieces):
+        if position % 2 == 0:
+            out.append(link_terms(piece, list(library.terms), seen))
+        elif int(piece) < len(doc.directives):
+            index = int(piece)
+            out.append(_piece(doc, "", render_directive, doc.directives[index], index, library, seen))
+        else:  # the author typed something that looks like a placeholder: it is text
+            out.append(f"<p>{PLACEHOLDER.format(piece)}</p>")
+    return "".join(out), toc
 
-    def fill(match: re.Match) -> str:
-        index = int(match[1])
-        return pieces[index] if index < len(pieces) else match[0]
 
-    return SLOT_RE.sub(fill, html), toc
-
-def render_directive(directive: Directive, index: int) -> str:
-    renderer = {"case": _box, "tip": _box, "check": _check, "calculator": _calculator,
-                "reflection": _reflection}[directive.name]
+def render_directive(directive: Directive, index: int, library: Library, seen: set[str]) -> str:
+    if directive.name in ("case", "tip"):
+        return _box(directive, library, seen)
+    if directive.name == "resource":
+        return _resource(directive, library)
+    renderer = {"check": _check, "calculator": _calculator, "reflection": _reflection,
+                "exercise": _exercise}[directive.name]
     return renderer(directive, index)
 
-def _box(directive: Directive, index: int) -> str:
+
+def _box(directive: Directive, library: Library, seen: set[str]) -> str:
     label = {"case": "案例", "tip": "提示"}[directive.name]
     inner, _ = render_markdown(directive.text)
+    inner = link_terms(inner, list(library.terms), seen)
     return render_to_string("widgets/box.html", {
         "name": directive.name, "label": label, "inner_html": inner,
         "title_html": render_inline(directive.args) if directive.args else label,
@@ -108,6 +140,27 @@ def _calculator(directive: Directive, index: int) -> str:
 def _reflection(directive: Directive, index: int) -> str:
     prompt, _ = render_markdown(directive.text)
     return render_to_string("widgets/reflection.html", {"key": directive.args, "prompt_html": prompt})
+
+
+def _exercise(directive: Directive, index: int) -> str:
+    exercise = directive.exercise
+    assert exercise is not None
+    intro, _ = render_markdown(exercise.intro)
+    blanks = [{"key": blank.key, "kind": blank.kind, "text_html": render_inline(blank.text),
+               "unit": blank.answer.get("unit", ""), "choices": blank_choices(blank),
+               "id": f"exercise-{exercise.key}-{blank.key}"}
+              for blank in exercise.blanks]
+    return render_to_string("widgets/exercise.html", {
+        "key": exercise.key, "title_html": render_inline(exercise.title) if exercise.title else "",
+        "intro_html": intro, "blanks": blanks,
+    })
+
+
+def _resource(directive: Directive, library: Library) -> str:
+    note, _ = render_markdown(directive.text) if directive.text else ("", [])
+    return render_to_string("widgets/resource.html", {
+        "resource": library.resources.get(directive.args), "slug": directive.args, "note_html": note,
+    })
 
 
 def render_question(question: ParsedQuestion) -> dict:

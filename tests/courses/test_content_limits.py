@@ -83,18 +83,18 @@ def test_front_matter_nesting_is_refused_before_yaml_recurses(course_dir, capsys
     assert any(":5: front matter nested 3000 levels deep" in text for text in validated), validated
 
 
-def _slow(doc):
+def _slow(doc, library=None):
     while True:
         pass
 
 
-def _hungry(doc):
+def _hungry(doc, library=None):
     hoard = []
     while True:
         hoard.append(bytearray(16 * 1024 * 1024))
 
 
-def _crash(doc):
+def _crash(doc, library=None):
     os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in a C library would
 
 
@@ -156,7 +156,7 @@ def test_the_same_text_is_rendered_once_for_preview_after_preview_and_save(edito
 
     calls = []
     real = loader.render_sources
-    monkeypatch.setattr("courses.render_cache.render_sources", lambda sources: calls.append(1) or real(sources))
+    monkeypatch.setattr("courses.render_cache.render_sources", lambda *args: calls.append(1) or real(*args))
     text = module_text("## 新的一节\n\n新的正文。\n", slug="m-1-1")
     # When the editor previews the same text three times (pauses in typing), then saves it
     for _ in range(3):
@@ -175,7 +175,7 @@ def test_a_text_over_the_render_budget_is_refused_once_and_not_rendered_again(ed
     calls = []
     monkeypatch.setattr("courses.content.loader.render_document", _slow)
     real = loader.render_sources
-    monkeypatch.setattr("courses.render_cache.render_sources", lambda sources: calls.append(1) or real(sources))
+    monkeypatch.setattr("courses.render_cache.render_sources", lambda *args: calls.append(1) or real(*args))
     text = module_text("慢的正文\n", slug="m-1-1")
     for _ in range(2):
         data = editor.post(PREVIEW, {"text": text}).json()

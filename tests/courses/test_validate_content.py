@@ -32,7 +32,7 @@ def test_every_problem_in_every_file_is_reported(course_dir, capsys):
     assert len(lines) == 3
     assert lines[0].endswith("01-m-1-1.md:12: question 'q' has no right answer; mark one with '- [x]'")
     assert lines[1].endswith("02-m-1-2.md:10: unknown directive 'widget'; use one of case, tip, "
-                             "check, calculator, reflection")
+                             "check, calculator, reflection, exercise, resource")
     assert lines[2].endswith("03-m-1-3.md:14: numeric answer '许多' is not a number "
                              "(write e.g. 'answer: 190 ± 0.5 %')")
 

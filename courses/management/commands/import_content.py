@@ -27,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"updated  {label}")
         for label in report.archived:
             self.stdout.write(f"archived {label}")
+        if report.relinked:
+            self.stdout.write(f"re-rendered {len(report.relinked)} module(s) for a new glossary or templates")
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning  {warning}"))
         self.stdout.write(self.style.SUCCESS(
