@@ -7,6 +7,7 @@ out. The worker's sending window is "any time": the bench may run at night, and 
 already applied by the dispatcher at its pinned time.
 """
 
+import logging
 import os
 import signal
 import socket
@@ -42,9 +43,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def deliver(*, root: Path, env: dict, expected: int, log: Path) -> dict:
+def deliver(*, root: Path, env: dict, expected: int, settled, log: Path) -> dict:
+    """settled(): whether every queued reminder reached a final state (sent, skipped, failed)."""
     from aiosmtpd.controller import Controller
 
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     sink, port = Sink(), _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
@@ -57,8 +60,8 @@ def deliver(*, root: Path, env: dict, expected: int, log: Path) -> dict:
         cwd=root, env=worker_env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
-        while sink.count < expected and time.monotonic() < deadline and worker.poll() is None:
-            time.sleep(0.05)
+        while not settled() and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)

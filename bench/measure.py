@@ -219,6 +219,11 @@ def dispatcher_run() -> dict:
             "at": when.isoformat(), "result": str(result), "first_log_id": before + 1}
 
 
+def dispatched_settled(first_log_id: int) -> bool:
+    open_states = [ReminderLog.Status.PENDING, ReminderLog.Status.SENDING]
+    return not ReminderLog.objects.filter(pk__gte=first_log_id, status__in=open_states).exists()
+
+
 def dispatcher_forget(first_log_id: int) -> None:
     import redis
 

@@ -126,7 +126,9 @@ def main() -> None:
     results["copy_floor"] = measure.copy_floor(context["course_id"])
     results["dispatcher"] = measure.dispatcher_run()
     try:
+        first_log = results["dispatcher"]["first_log_id"]
         results["delivery"] = deliver(root=ROOT, env=os.environ, expected=results["dispatcher"]["queued"],
+                                      settled=lambda: measure.dispatched_settled(first_log),
                                       log=RESULTS.parent / "worker.log")
     finally:
         measure.dispatcher_forget(results["dispatcher"]["first_log_id"])
