@@ -17,7 +17,7 @@ length + 5 s, however many reports arrive, from how many tabs, concurrently or n
 from datetime import datetime, timedelta
 
 from django.db.models import Case, F, FloatField, Func, IntegerField, Value, When
-from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Round
 from django.db.models.lookups import GreaterThan
 
 
@@ -38,9 +38,10 @@ class SecondsSince(Func):
                            arg_joiner=") - julianday(", **extra)
 
 
-def _elapsed(now: datetime) -> SecondsSince:
+def _elapsed(now: datetime) -> Round:
+    """Rounded to the millisecond: SQLite's julianday arithmetic is off by a few microseconds."""
     base = Greatest(Coalesce(F("last_beat_at"), F("last_viewed_at")), F("last_viewed_at"))
-    return SecondsSince(base, now)
+    return Round(SecondsSince(base, now), 3, output_field=FloatField())
 
 
 def beat_credit(*, reported: int, now: datetime, grace: int):
