@@ -20,7 +20,7 @@ from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .activetime import beat_credit, beat_watermark
 from .models import Certificate, Enrollment, ModuleProgress, Reflection
-from .rollups import enrollment_rollups
+from .rollups import enrollment_rollups_update
 
 # The browser counts active time only while the page is visible and the learner has touched
 # the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every HEARTBEAT_SECONDS.
@@ -78,15 +78,30 @@ def module_view_record(*, user: User, module: Module, enrollment: Enrollment) ->
     recent = enrollment.last_activity_at and now - enrollment.last_activity_at < VIEW_WRITE_INTERVAL
     if enrollment.last_module_id != module.pk or not recent or enrollment.started_at is None:
         # Heartbeats only touch the module's row: the enrolment's rollups catch up here.
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            last_module=module, last_activity_at=now, **enrollment_rollups(user_id=user.pk, course_id=module.course_id))
+        enrollment_rollups_update(user_id=user.pk, course_id=module.course_id, last_module_id=module.pk,
+                                  last_activity_at=now)
     return progress
+
+
+@dataclass
+class ModuleOpened:
+    enrollment: Enrollment
+    progress: ModuleProgress
+    quiz: "QuizState | None"
+
+
+@transaction.atomic
+def module_open(*, user: User, module: Module, data=None, error: str = "") -> ModuleOpened:
+    """What opening a module writes (enrolment, view, the quiz attempt it starts) as one transaction:
+    one commit instead of three, and never a view without its enrolment."""
+    enrollment = enrollment_ensure(user=user, course=module.course)
+    progress = module_view_record(user=user, module=module, enrollment=enrollment)
+    return ModuleOpened(enrollment, progress, module_quiz_open(user=user, module=module, data=data, error=error))
 
 
 def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
     """Recompute the per-enrolment rollups HR reports read, in one UPDATE."""
-    Enrollment.objects.filter(user=user, course_id=course_id).update(
-        **enrollment_rollups(user_id=user.pk, course_id=course_id))
+    enrollment_rollups_update(user_id=user.pk, course_id=course_id)
 
 
 def heartbeat_record(*, user: User, module_id: int, seconds: int, now: datetime | None = None) -> bool:

@@ -49,14 +49,14 @@ def course_continue(request, course_slug: str):
 def _module_context(request, module: Module, *, data=None, error: str = "") -> dict:
     siblings = course_selectors.module_siblings(course=module.course)
     index = next(i for i, m in enumerate(siblings) if m["id"] == module.id)
-    enrollment = services.enrollment_ensure(user=request.user, course=module.course)
-    progress = services.module_view_record(user=request.user, module=module, enrollment=enrollment)
+    opened = services.module_open(user=request.user, module=module, data=data, error=error)
+    progress = opened.progress
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position": index + 1, "module_count": len(siblings),
-        "quiz": services.module_quiz_open(user=request.user, module=module, data=data, error=error),
+        "quiz": opened.quiz,
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
         "idle_seconds": services.IDLE_CUTOFF_SECONDS,
