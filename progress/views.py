@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
 from courses.models import Module
+from courses.structure import course_structure
 from quizzes.grading import InvalidResponse
 from quizzes.models import QuestionResult
 from quizzes.services import AttemptRefused, question_retry
@@ -20,11 +21,11 @@ from .models import Certificate
 
 def course_outline(request, course_slug: str):
     course = course_selectors.course_get(slug=course_slug)
-    parts = course_selectors.course_parts_with_modules(course=course)
+    structure = course_structure(course=course, version=course.structure_at)
     context = {
-        "course": course, "parts": parts,
-        "total_minutes": sum(m.minutes for p in parts for m in p.modules.all()),
-        "progress": selectors.course_progress(user=request.user, course=course),
+        "course": course, "parts": structure.parts,
+        "total_minutes": sum(m["minutes"] for m in structure.modules),
+        "progress": selectors.course_progress(user=request.user, course=course, modules=structure.modules),
     }
     return render(request, "progress/outline.html", context)
 
@@ -47,15 +48,13 @@ def course_continue(request, course_slug: str):
 
 
 def _module_context(request, module: Module, *, data=None, error: str = "") -> dict:
-    siblings = course_selectors.module_siblings(course=module.course)
-    index = next(i for i, m in enumerate(siblings) if m["id"] == module.id)
+    structure = course_structure(course=module.course, version=module.structure_at)
+    previous, following, position = structure.neighbours(module.pk)
     opened = services.module_open(user=request.user, module=module, data=data, error=error)
     progress = opened.progress
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "position": index + 1, "module_count": len(siblings),
+        "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
         "quiz": opened.quiz,
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
