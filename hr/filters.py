@@ -53,10 +53,17 @@ class ReportFilters:
     due_to: date | None = None
     completed_from: date | None = None
     completed_to: date | None = None
+    # The query held a value that is not a valid filter. Such filters match nothing: dropping the bad
+    # value (or every value) would show and export more than the person asked for.
+    invalid: bool = False
 
     @classmethod
     def from_form(cls, form: ReportFilterForm) -> "ReportFilters":
-        data = form.cleaned_data if form.is_valid() else {}
+        if not form.is_bound:
+            return cls()
+        if not form.is_valid():
+            return cls(invalid=True)
+        data = form.cleaned_data
         course = data.get("course")
         return cls(course_id=course.pk if course else None, cohort_id=data.get("cohort"),
                    department=data.get("department") or "", manager_id=data.get("manager"),
@@ -64,6 +71,9 @@ class ReportFilters:
                    completed_from=data.get("completed_from"), completed_to=data.get("completed_to"))
 
     def as_dict(self) -> dict:
+        """The filters as query-string values; never called on invalid filters (they have none)."""
+        if self.invalid:
+            raise ValueError("invalid report filters have no query string")
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v}
 
 
@@ -92,6 +102,8 @@ FILTER_LOOKUPS = {
 
 
 def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> QuerySet[Enrollment]:
+    if filters.invalid:
+        return queryset.none()
     q = Q(**{lookup: getattr(filters, name) for name, lookup in FILTER_LOOKUPS.items() if getattr(filters, name)})
     if filters.cohort_id:
         members = CohortMember.objects.filter(cohort_id=filters.cohort_id, left_at__isnull=True)

@@ -28,7 +28,11 @@ EXPORT_KINDS = {"summary_csv", "summary_xlsx", "matrix_csv", "matrix_xlsx"}
 
 def _filters(request) -> tuple[ReportFilterForm, ReportFilters]:
     form = ReportFilterForm(request.GET or None, **filter_choices())
-    return form, ReportFilters.from_form(form) if request.GET else ReportFilters()
+    return form, ReportFilters.from_form(form)
+
+
+def _query(filters: ReportFilters) -> str:
+    return "" if filters.invalid else urlencode(filters.as_dict())
 
 
 @hr_required
@@ -37,7 +41,7 @@ def report(request):
     weeks = selectors.completions_by_week(filters)
     departments = selectors.by_department(filters)
     context = {
-        "form": form, "filters": filters, "query": urlencode(filters.as_dict()),
+        "form": form, "filters": filters, "query": _query(filters),
         "overview": selectors.overview(filters), "page": selectors.report_page(filters, request.GET.get("page")),
         "weeks_chart": horizontal_bars(
             [(w["week"].strftime("%Y-%m-%d"), w["count"], str(w["count"])) for w in weeks[-12:]]),
@@ -45,17 +49,20 @@ def report(request):
             [(d["department"], d["rate"], f"{d['rate']}% ({d['completed']}/{d['enrolled']})") for d in departments]),
         "departments": departments, "weeks": weeks[-12:],
     }
-    return render(request, "hr/report.html", context)
+    return render(request, "hr/report.html", context, status=400 if filters.invalid else 200)
 
 
 @hr_required
 def matrix(request):
     form, filters = _filters(request)
+    if filters.invalid:
+        return render(request, "hr/matrix.html", {"form": form, "filters": filters, "course": None, "query": "",
+                                                  "rows": []}, status=400)
     if not filters.course_id:
         messages.info(request, _("Choose a course to see its learner × module matrix."))
         return redirect("hr:report")
     course = get_object_or_404(Course, pk=filters.course_id)
-    context = {"form": form, "course": course, "query": urlencode(filters.as_dict()),
+    context = {"form": form, "filters": filters, "course": course, "query": _query(filters),
                **selectors.matrix_page(filters, course, request.GET.get("page"))}
     return render(request, "hr/matrix.html", context)
 
@@ -73,7 +80,12 @@ def learner(request, user_id: int):
 @hr_required
 def export(request):
     kind = request.GET.get("kind", "summary_csv")
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if filters.invalid:
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                             else " ".join(errors) for name, errors in form.errors.items())
+        return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
+                            % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
     if kind not in EXPORT_KINDS or (kind.startswith("matrix") and not filters.course_id):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
     log = services.export_start(user=request.user, kind=kind, filters=filters)

@@ -1,5 +1,6 @@
 """Render one reminder email (HTML + text, in the recipient's language) with one-click unsubscribe."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,7 +17,10 @@ from .models import ReminderKind, ReminderLog
 from .rules import Candidate, local_today
 from .selectors import overdue_by_department
 
-UNSUBSCRIBE_SALT = "progress.reminders.unsubscribe"
+UNSUBSCRIBE_SALT = "progress.reminders.unsubscribe"  # links already emailed carry it: keep it
+# RFC 8058 links must work while the email sits in an inbox, but not forever: a link found in an
+# old mailbox years later should not still change someone's settings.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
 
 
 def absolute(path: str) -> str:
@@ -24,13 +28,13 @@ def absolute(path: str) -> str:
 
 
 def unsubscribe_token(*, user_id: int, category: str) -> str:
-    # No expiry: RFC 8058 links must keep working for as long as the email sits in an inbox.
     return signing.dumps({"u": user_id, "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def unsubscribe_read(token: str) -> tuple[int, str]:
-    """(user id, category) from a token; raises signing.BadSignature when it was tampered with."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """(user id, category) from a token; raises signing.SignatureExpired when it is over a year old
+    and signing.BadSignature when it was tampered with."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     return int(data["u"]), str(data["c"])
 
 

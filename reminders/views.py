@@ -35,6 +35,8 @@ def preferences(request):
 def unsubscribe(request, token: str):
     try:
         user_id, category = unsubscribe_read(token)
+    except signing.SignatureExpired:
+        return render(request, "reminders/unsubscribe.html", {"expired": True}, status=410)
     except signing.BadSignature:
         user_id, category = None, ""
     if category not in ReminderCategory.values:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "integrations",
     "accounts",
     "quizzes",
     "courses",
@@ -187,6 +188,37 @@ EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.
+# Enforced by validation, the sanitiser and the CSP's img-src.
+CONTENT_IMAGE_HOSTS = [host.lower() for host in env_list("CONTENT_IMAGE_HOSTS", [])]
+
+# 企业微信 / 钉钉 / 飞书 clients (integrations/; the README's "Integrations" section says what
+# to create in each admin console). Base URLs are settings so tests point them at stand-ins.
+INTEGRATIONS_HTTP_TIMEOUT = float(os.environ.get("INTEGRATIONS_HTTP_TIMEOUT", "10"))
+INTEGRATIONS_TOKEN_MARGIN_SECONDS = int(os.environ.get("INTEGRATIONS_TOKEN_MARGIN_SECONDS", "300"))
+INTEGRATIONS_CALLBACK_MAX_AGE_SECONDS = int(os.environ.get("INTEGRATIONS_CALLBACK_MAX_AGE_SECONDS", "300"))
+INTEGRATIONS_RATE_LIMIT_REDIS_URL = os.environ.get("INTEGRATIONS_RATE_LIMIT_REDIS_URL", REDIS_URL)
+WECOM_BASE_URL = os.environ.get("WECOM_BASE_URL", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_CONTACTS_SECRET = os.environ.get("WECOM_CONTACTS_SECRET", "")
+WECOM_CALLBACK_TOKEN = os.environ.get("WECOM_CALLBACK_TOKEN", "")
+WECOM_CALLBACK_AES_KEY = os.environ.get("WECOM_CALLBACK_AES_KEY", "")
+WECOM_ACCOUNT_LIMIT = int(os.environ.get("WECOM_ACCOUNT_LIMIT", "0"))
+DINGTALK_API_BASE_URL = os.environ.get("DINGTALK_API_BASE_URL", "https://api.dingtalk.com")
+DINGTALK_OAPI_BASE_URL = os.environ.get("DINGTALK_OAPI_BASE_URL", "https://oapi.dingtalk.com")
+DINGTALK_APP_KEY = os.environ.get("DINGTALK_APP_KEY", "")
+DINGTALK_APP_SECRET = os.environ.get("DINGTALK_APP_SECRET", "")
+DINGTALK_AGENT_ID = os.environ.get("DINGTALK_AGENT_ID", "")
+DINGTALK_CORP_ID = os.environ.get("DINGTALK_CORP_ID", "")
+DINGTALK_CALLBACK_TOKEN = os.environ.get("DINGTALK_CALLBACK_TOKEN", "")
+DINGTALK_CALLBACK_AES_KEY = os.environ.get("DINGTALK_CALLBACK_AES_KEY", "")
+FEISHU_BASE_URL = os.environ.get("FEISHU_BASE_URL", "https://open.feishu.cn")
+FEISHU_APP_ID = os.environ.get("FEISHU_APP_ID", "")
+FEISHU_APP_SECRET = os.environ.get("FEISHU_APP_SECRET", "")
+FEISHU_VERIFICATION_TOKEN = os.environ.get("FEISHU_VERIFICATION_TOKEN", "")
+FEISHU_ENCRYPT_KEY = os.environ.get("FEISHU_ENCRYPT_KEY", "")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -197,7 +229,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:", "data:"],
+        "img-src": [SELF, *(f"https://{host}" for host in CONTENT_IMAGE_HOSTS)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -212,5 +244,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # httpx logs every request URL at INFO, and platform URLs carry access tokens.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 

@@ -9,6 +9,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Clients use the in-process bucket; the Redis bucket is tested against a Redis of its own.
+INTEGRATIONS_RATE_LIMIT_REDIS_URL = ""
 DEMO_ACCOUNTS_ENABLED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

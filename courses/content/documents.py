@@ -9,6 +9,7 @@ from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
 from .directives import Directive, parse_directives
 from .frontmatter import parse_front_matter
+from .images import image_problems
 
 MAX_FILE_BYTES = 256 * 1024
 QUIZ_MARKER = "=== quiz ==="
@@ -60,6 +61,7 @@ def parse_document(text: str, schema: str) -> Document:
     doc.body_first_line = end + 2
     doc.body, doc.directives, problems = parse_directives(body_lines, doc.body_first_line)
     doc.problems.extend(problems)
+    doc.problems.extend(image_problems(lines[end + 1:], end + 2))
     if quiz_lines is not None:
         doc.has_quiz = True
         doc.questions, problems = parse_quiz(quiz_lines, quiz_first)

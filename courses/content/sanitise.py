@@ -6,8 +6,11 @@ import markdown
 import nh3
 from pymdownx.slugs import slugify
 
+from .images import image_allowed
+
 # Bump when the renderer's output changes: the next import re-renders every stored module.
-RENDER_VERSION = 1
+# 2: images from hosts outside CONTENT_IMAGE_HOSTS are dropped.
+RENDER_VERSION = 2
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
@@ -26,9 +29,18 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not image_allowed(value):
+        return None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_attribute_filter,
     url_schemes=ALLOWED_URL_SCHEMES,
     clean_content_tags={"script", "style"},
     link_rel="noopener noreferrer nofollow",

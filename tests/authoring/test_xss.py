@@ -79,17 +79,21 @@ def pages(trainer_client, learner_client):
 
 
 def check(vectors: list[str], module: Module, trainer, pages) -> int:
-    saved = 0
+    """How many vectors were handled: saved, or refused because they embed an image from another
+    host (courses/content/images.py; refusing is the safe outcome, nothing is stored)."""
+    handled = 0
     for index, vector in enumerate(vectors):
         latest = services.revision_latest(module=module)
         outcome = services.revision_publish(module=module, text=module_with(vector), base_id=latest.pk,
                                             author=trainer)
-        saved += bool(outcome.revision) and not outcome.unchanged
+        refused = bool(outcome.problems) and all("comes from another site" in p.message for p in outcome.problems)
+        assert refused or not outcome.problems, f"{vector!r}: {outcome.problems}"
+        handled += refused or (bool(outcome.revision) and not outcome.unchanged)
         # The history page (its diff shows the text as escaped code) is checked on a sample: it is
         # the slowest page and grows with every revision.
         for url, markup in pages(history=index % 8 == 0 or index == len(vectors) - 1).items():
             assert not audit_page(markup), f"{vector!r} on {url}: {audit_page(markup)}"
-    return saved
+    return handled
 
 
 def test_hand_written_vectors_saved_by_a_trainer_never_run(module, trainer, pages):
@@ -99,8 +103,8 @@ def test_hand_written_vectors_saved_by_a_trainer_never_run(module, trainer, page
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"XSS corpus not found at {CORPUS}")
 def test_rsnake_corpus_saved_by_a_trainer_never_runs(module, trainer, pages):
     vectors = corpus_lines()
-    saved = check(vectors, module, trainer, pages)
-    assert saved >= len(vectors) - 2  # a vector identical to the previous one saves nothing new
+    handled = check(vectors, module, trainer, pages)
+    assert handled >= len(vectors) - 2  # a vector identical to the previous one saves nothing new
 
 
 def test_the_preview_endpoint_returns_no_script(trainer_client, module):

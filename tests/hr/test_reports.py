@@ -102,3 +102,29 @@ def test_report_pages_use_constant_queries(hr_client, org, path):
         ModuleProgress(user=u, module=m, first_viewed_at=now, last_viewed_at=now, active_seconds=60)
         for u in extra for m in org["modules"])
     assert _count(hr_client, url) == few
+
+
+@pytest.mark.parametrize("bad", ["due_from=2026-13-45", "course=999999", "manager=abc", "status=everything"])
+def test_an_invalid_filter_beside_valid_ones_shows_nothing_and_says_why(hr_client, org, bad):
+    response = hr_client.get(f"/hr/?status=completed&{bad}")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "0 条报名记录" in page and 'class="field-error"' in page
+    assert "运营0" not in page[page.index('id="learners-heading"'):]
+    assert "/hr/export/?kind=" not in page
+
+
+@pytest.mark.parametrize("kind", ["summary_csv", "summary_xlsx", "matrix_csv"])
+def test_an_export_with_an_invalid_filter_is_refused_and_not_logged(hr_client, org, kind):
+    from hr.models import ExportLog
+
+    response = hr_client.get(f"/hr/export/?kind={kind}&course={org['course'].pk}&status=completed&due_from=2026-13-45")
+    assert response.status_code == 400
+    assert "截止" in response.content.decode() or "due" in response.content.decode().lower()
+    assert not ExportLog.objects.exists()
+
+
+def test_the_matrix_with_an_invalid_filter_shows_no_learner(hr_client, org):
+    response = hr_client.get(f"/hr/matrix/?course={org['course'].pk}&completed_to=yesterday")
+    assert response.status_code == 400
+    assert "运营0" not in response.content.decode()

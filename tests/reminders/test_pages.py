@@ -132,3 +132,16 @@ def test_send_reminders_sends_in_process_without_a_broker(course, mailoutbox, dj
     night = StringIO()
     call_command("send_reminders", "--dry-run", "--now", "2026-11-20T23:00+08:00", stdout=night)
     assert night.getvalue().startswith("0 reminder(s)")
+
+
+def test_an_unsubscribe_link_works_for_a_year_then_says_it_expired(client, learner):
+    with time_machine.travel("2026-01-10 10:00 +0800", tick=False):
+        url = f"/reminders/unsubscribe/{unsubscribe_token(user_id=learner.pk, category='deadlines')}/"
+    with time_machine.travel("2027-01-09 10:00 +0800", tick=False):
+        assert client.get(url).status_code == 200
+    with time_machine.travel("2027-01-11 10:00 +0800", tick=False):
+        page = client.get(url)
+        one_click = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert page.status_code == one_click.status_code == 410
+    assert "已过期" in page.content.decode() and 'href="/reminders/preferences/"' in page.content.decode()
+    assert not ReminderOptOut.objects.exists()
