@@ -57,8 +57,13 @@ def by_department(filters: ReportFilters) -> list[dict]:
              "rate": round(100 * r["completed"] / r["enrolled"]) if r["enrolled"] else 0} for r in rows]
 
 
-def report_page(filters: ReportFilters, page: str | int | None):
-    return Paginator(report_rows(filters), PAGE_SIZE).get_page(page)
+def report_page(filters: ReportFilters, page: str | int | None, *, total: int | None = None):
+    """One page of report rows; `total` is the row count when the caller has it (the overview's
+    per-course counts add up to it), which saves counting the same rows twice."""
+    paginator = Paginator(report_rows(filters), PAGE_SIZE)
+    if total is not None:
+        paginator.__dict__["count"] = total  # Paginator.count is a cached_property
+    return paginator.get_page(page)
 
 
 def matrix_page(filters: ReportFilters, course: Course, page: str | int | None) -> dict:

@@ -32,7 +32,7 @@ def _filters(request) -> tuple[ReportFilterForm, ReportFilters]:
 
 
 def _query(filters: ReportFilters) -> str:
-    return "" if filters.invalid else urlencode(filters.as_dict())
+    return "" if filters.invalid else urlencode(filters.as_query())
 
 
 @hr_required
@@ -40,9 +40,11 @@ def report(request):
     form, filters = _filters(request)
     weeks = selectors.completions_by_week(filters)
     departments = selectors.by_department(filters)
+    overview = selectors.overview(filters)
     context = {
         "form": form, "filters": filters, "query": _query(filters),
-        "overview": selectors.overview(filters), "page": selectors.report_page(filters, request.GET.get("page")),
+        "overview": overview, "page": selectors.report_page(filters, request.GET.get("page"),
+                                                            total=sum(row["enrolled"] for row in overview)),
         "weeks_chart": horizontal_bars(
             [(w["week"].strftime("%Y-%m-%d"), w["count"], str(w["count"])) for w in weeks[-12:]]),
         "department_chart": horizontal_bars(
@@ -91,7 +93,7 @@ def export(request):
     log = services.export_start(user=request.user, kind=kind, filters=filters)
     if log.finished_at is None:
         messages.success(request, _("This export is large: we will email you a download link when it is ready."))
-        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_dict())}")
+        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
