@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from accounts.roles import role_required
 from courses.models import Course
-from progress.models import Cohort, CourseAssignment, Enrollment
+from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
 from . import selectors, services
 from .charts import horizontal_bars
@@ -108,7 +108,8 @@ def export(request):
 @hr_required
 def export_download(request, token: str):
     log = export_from_token(token)
-    if log is None or not log.file:
+    # The link was emailed to the person who asked for the export: it is theirs, not any HR's.
+    if log is None or not log.file or log.user_id != request.user.pk:
         raise Http404
     return FileResponse(open(log.file, "rb"), as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
@@ -194,7 +195,9 @@ def assignment_withdraw(request, assignment_id: int):
 @hr_required
 def cohort_member_remove(request, cohort_id: int, user_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
-    services.cohort_member_remove(cohort=cohort, user=get_object_or_404(User, pk=user_id))
+    member = get_object_or_404(CohortMember.objects.select_related("user"), cohort=cohort, user_id=user_id,
+                               left_at__isnull=True)
+    services.cohort_member_remove(cohort=cohort, user=member.user)
     messages.success(request, _("Removed from the cohort; their learning history is kept."))
     return redirect("hr:cohort", cohort_id=cohort.pk)
 
