@@ -26,8 +26,8 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import role_grant  # noqa: E402
 from courses.models import Course, Module  # noqa: E402
 from demo.services import DEMO_DOMAIN  # noqa: E402
-from hr.exports import matrix_rows  # noqa: E402
-from hr.filters import ReportFilters, annotated_enrollments  # noqa: E402
+from hr.exports import matrix_queries, matrix_rows  # noqa: E402
+from hr.filters import ReportFilters  # noqa: E402
 from progress.models import Enrollment, ModuleProgress  # noqa: E402
 from quizzes.models import Attempt, QuestionResult  # noqa: E402
 from quizzes.selectors import current_questions  # noqa: E402
@@ -181,17 +181,13 @@ def quiz_jobs(ctx: dict) -> list[dict]:
 
 
 def copy_floor(course_id: int) -> dict:
-    """COPY the export's two queries (enrolments and module progress) straight to a sink."""
+    """COPY the export's own two queries (enrolments and module progress) straight to a sink."""
     course = Course.objects.get(pk=course_id)
     filters = ReportFilters(course_id=course_id)
-    enrollments = (annotated_enrollments().filter(course=course).order_by("user_id")
-                   .values_list("user_id", "user__display_name", "user__email", "user__department", "status"))
-    progress = (ModuleProgress.objects.filter(module__course=course, module__archived_at__isnull=True)
-                .order_by("user_id").values_list("user_id", "module_id", "completed_at"))
     sink = io.StringIO()
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        for queryset in (enrollments, progress):
+        for queryset in matrix_queries(filters, course):
             sql, params = queryset.query.sql_with_params()
             cursor.cursor.copy_expert(f"COPY ({cursor.cursor.mogrify(sql, params).decode()}) TO STDOUT", sink)
     elapsed = time.perf_counter() - started

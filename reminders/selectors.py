@@ -22,7 +22,7 @@ from .rules import (
     reason_text,
 )
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 PREVIEW_LIMIT = 300
 # Logs in these states are final for their period: the reminder is not offered again.
 DONE_STATUSES = [ReminderLog.Status.SENT, ReminderLog.Status.SENDING, ReminderLog.Status.SKIPPED,
