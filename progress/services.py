@@ -203,6 +203,9 @@ def course_completion_check(*, user: User, course: Course) -> Certificate | None
 
 
 def certificate_issue(*, user: User, course: Course) -> Certificate:
+    """Issue once (a unique constraint decides a race) and mark the enrolment completed. Callers run
+    it inside their recording transaction; run alone, a crash between the two statements leaves a
+    certificate whose enrolment the next call (or progress_reconcile) marks completed."""
     existing = Certificate.objects.filter(user=user, course=course).first()
     if existing:
         Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(

@@ -239,13 +239,10 @@ def _record_results(user: User, questions: list[Question], outcomes: dict[str, b
 
 
 def question_retry(*, user: User, question: Question, raw) -> bool:
-    """Answer one question again from the 错题本; a right answer takes it off the list."""
+    """Answer one question again from the 错题本; a right answer takes it off the list. One upsert,
+    so two retries at once both count (a read-then-save lost one of them)."""
     choices = [c for c in question.choices.all() if c.version == question.version]
     key = question.answer_key(choices)
     correct = is_correct(key, clean_response(key, raw))
-    result, _ = QuestionResult.objects.get_or_create(
-        user=user, question=question, defaults={"last_correct": correct})
-    result.last_correct = correct
-    result.wrong_count += 0 if correct else 1
-    result.save()
+    _record_results(user, [question], {question.key: correct})
     return correct
