@@ -8,5 +8,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            role_grant(user=user, role=Role.LEARNER)
+            role_grant(user=user, role=Role.LEARNER, actor=user, request=request)
         return user

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .roles import roles_audit
 
 
 @admin.register(User)
@@ -23,3 +24,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_related(self, request, form, formsets, change):
+        """Roles are groups, and the admin edits them directly: record the change in the audit
+        log like role_grant / role_revoke do."""
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.groups.values_list("name", flat=True))
+        roles_audit(user=user, before=before, after=after, actor=request.user, request=request)

@@ -18,4 +18,10 @@ app.conf.beat_schedule = {
         "schedule": timedelta(minutes=int(os.environ.get("REMINDER_DISPATCH_MINUTES", "15"))),
         "options": {"expires": 600},
     },
+    # Retention of the audit log (AUDIT_RETENTION_DAYS): PIPL wants old entries gone on schedule.
+    "audit-retention-purge": {
+        "task": "audit.retention_purge",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
 }

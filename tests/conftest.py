@@ -1,9 +1,31 @@
+import functools
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from tests.coursebuilder import write_course
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_passes_the_audit_log_guard():
+    """Transactional tests (transactional_db, live_server) end with Django's flush, which empties
+    every table, the append-only audit log included. Only that flush gets the permit the
+    log's triggers honour (audit.guard); `manage.py flush` outside the tests stays refused."""
+    from audit.guard import purge_permitted
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    @functools.wraps(original)
+    def execute_sql_flush(self, sql_list):
+        with purge_permitted(using=self.connection.alias):
+            original(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)

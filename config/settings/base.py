@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "audit",
     "integrations",
     "accounts",
     "quizzes",
@@ -186,6 +187,10 @@ REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECO
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))
 EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
+
+# Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
+# 0 keeps them forever. See the README's "Audit log" section.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.

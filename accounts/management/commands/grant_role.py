@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Role, User
 from accounts.roles import role_grant, role_revoke
 
+ACTOR_LABEL = "manage.py grant_role"  # who the audit log names: a shell has no signed-in user
+
 
 class Command(BaseCommand):
     help = "Grant (or with --revoke, take away) a role: learner, trainer or hr."
@@ -17,8 +19,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no user with email {email}")
         if revoke:
-            role_revoke(user=user, role=role)
+            role_revoke(user=user, role=role, actor_label=ACTOR_LABEL)
             self.stdout.write(f"{email}: role {role} revoked")
         else:
-            role_grant(user=user, role=role)
+            role_grant(user=user, role=role, actor_label=ACTOR_LABEL)
             self.stdout.write(f"{email}: role {role} granted")
