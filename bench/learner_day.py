@@ -121,19 +121,27 @@ def _summary(records: list, wall: float) -> dict:
             "requests": len(records), "errors": errors, "steps": steps}
 
 
-def learner_day(host: str, port: int, learners: list[dict], *, threads: int = 4) -> dict:
-    """The walk for every learner, then the floor with the same sessions and as many requests."""
-    records, wall = _pool(host, port, learners, threads, _walk)
-    day = _summary(records, wall)
-
-    def floor(client, learner, record):
+def _floor(host: str, port: int, learners: list[dict], threads: int) -> tuple[list, float]:
+    def walk(client, learner, record):
         for _ in STEPS:
             record("floor", *client.request("GET", "/bench/floor/")[::2])
 
-    floor_records, floor_wall = _pool(host, port, learners, threads, floor)
+    return _pool(host, port, learners, threads, walk)
+
+
+def learner_day(host: str, port: int, learners: list[dict], *, threads: int = 4) -> dict:
+    """The walk for every learner, with the floor (same sessions, as many requests) measured just
+    before and just after it; the floor is their mean, so a machine whose load drifts during the
+    run moves both sides of the ratio alike."""
+    before, before_wall = _floor(host, port, learners, threads)
+    records, wall = _pool(host, port, learners, threads, _walk)
+    after, after_wall = _floor(host, port, learners, threads)
+    day = _summary(records, wall)
+    floor_records = before + after
     times = [ms for _, _, ms in floor_records]
-    day["floor"] = {"rps": len(floor_records) / floor_wall, "p50_ms": median(times),
+    day["floor"] = {"rps": len(floor_records) / (before_wall + after_wall), "p50_ms": median(times),
                     "p99_ms": percentile(times, 0.99),
+                    "rps_before": len(before) / before_wall, "rps_after": len(after) / after_wall,
                     "errors": sum(1 for _, status, _ in floor_records if status != 200)}
     day["learners"] = len(learners)
     return day
