@@ -154,9 +154,10 @@ def run_load(context: dict) -> dict:
     # The floor again at the end: the machine's load drifts during a run (other work shares its
     # cores), so the ratios use the mean of the first and the last measure.
     first, last = results["framework_floor"], wrk(BASE + "/bench/floor/", cookies, seconds=SECONDS)
-    results["framework_floor"] = {"rps": (first["rps"] + last["rps"]) / 2, "p50_ms": (first["p50_ms"] + last["p50_ms"]) / 2,
-                                  "p99_ms": max(first["p99_ms"], last["p99_ms"]), "errors": first["errors"] + last["errors"],
-                                  "rps_first": first["rps"], "rps_last": last["rps"]}
+    results["framework_floor"] = {
+        "rps": (first["rps"] + last["rps"]) / 2, "p50_ms": (first["p50_ms"] + last["p50_ms"]) / 2,
+        "p99_ms": max(first["p99_ms"], last["p99_ms"]), "errors": first["errors"] + last["errors"],
+        "rps_first": first["rps"], "rps_last": last["rps"]}
     return results
 
 
