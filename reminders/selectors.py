@@ -22,7 +22,7 @@ from .rules import (
     reason_text,
 )
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 500
 PREVIEW_LIMIT = 300
 # Logs in these states are final for their period: the reminder is not offered again.
 DONE_STATUSES = [ReminderLog.Status.SENT, ReminderLog.Status.SENDING, ReminderLog.Status.SKIPPED,
@@ -131,14 +131,26 @@ def done_keys(candidates: list[Candidate]) -> set[tuple]:
 
 def live_candidate(*, log: ReminderLog, now: datetime) -> Candidate | None:
     """Re-check a queued reminder against live data at send time: same rule, period and recipient."""
+    return live_candidates(logs=[log], now=now)[log.pk]
+
+
+def live_candidates(*, logs: list[ReminderLog], now: datetime) -> dict[int, Candidate | None]:
+    """live_candidate for a batch of logs: the enrolment facts of all of them in one read."""
     rules = active_rules()
-    if log.enrollment_id:
-        batch = next(fact_batches(now=now, enrollment_ids=[log.enrollment_id]), [])
-        found = batch_candidates(batch, rules, now)
-    else:
-        found = digest_candidates(rules, digest_recipients(user_ids=[log.recipient_id]), now)
-    return next((c for c in found if c.rule.pk == log.rule_id and c.period == log.period
-                 and c.recipient.id == log.recipient_id), None)
+    enrollment_ids = [log.enrollment_id for log in logs if log.enrollment_id]
+    found = {}
+    for batch in (fact_batches(now=now, enrollment_ids=enrollment_ids) if enrollment_ids else []):
+        for c in batch_candidates(batch, rules, now):
+            found[(c.rule.pk, c.period, c.recipient.id, c.enrollment_id)] = c
+    result = {}
+    for log in logs:
+        if log.enrollment_id:
+            result[log.pk] = found.get((log.rule_id, log.period, log.recipient_id, log.enrollment_id))
+            continue
+        digests = digest_candidates(rules, digest_recipients(user_ids=[log.recipient_id]), now)
+        result[log.pk] = next((c for c in digests if c.rule.pk == log.rule_id and c.period == log.period
+                               and c.recipient.id == log.recipient_id), None)
+    return result
 
 
 @dataclass

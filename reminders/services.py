@@ -154,22 +154,24 @@ def is_transient(error: Exception) -> bool:
     return isinstance(error, OSError | SoftTimeLimitExceeded)
 
 
-def reminder_send(*, log_id: int, now: datetime | None = None, connection=None) -> str:
-    """Send one logged reminder if it still qualifies; returns what happened (for logs and tests).
-
-    ``connection``: an open email connection to send through (a batch shares one)."""
+def reminder_send(*, log_id: int, now: datetime | None = None) -> str:
+    """Send one logged reminder if it still qualifies; returns what happened (for logs and tests)."""
     now = now or timezone.now()
     if not _claim(log_id, now):
         return "already-handled"
     log = ReminderLog.objects.select_related("rule", "recipient").filter(pk=log_id).first()
     if log is None:
         return "gone"
-    candidate = selectors.live_candidate(log=log, now=now)
+    return _deliver(log, selectors.live_candidate(log=log, now=now), now)
+
+
+def _deliver(log: ReminderLog, candidate: Candidate | None, now: datetime, connection=None) -> str:
+    """Send a claimed reminder that still qualifies (``candidate``, checked after the claim)."""
     if candidate is None:
-        _finish(log_id, Status.SKIPPED, "no longer qualifies")
+        _finish(log.pk, Status.SKIPPED, "no longer qualifies")
         return "skipped"
     if not in_window(now, candidate.recipient.timezone):
-        _finish(log_id, Status.PENDING, "outside the daytime window", queued_at=now)
+        _finish(log.pk, Status.PENDING, "outside the daytime window", queued_at=now)
         return "deferred"
     try:
         message = message_for(candidate, log)
@@ -177,28 +179,45 @@ def reminder_send(*, log_id: int, now: datetime | None = None, connection=None) 
         message.send()
     except Exception as error:
         if not is_transient(error):
-            _finish(log_id, Status.FAILED, f"{type(error).__name__}: {error}")
-            logger.exception("reminder %s failed for good", log_id)
+            _finish(log.pk, Status.FAILED, f"{type(error).__name__}: {error}")
+            logger.exception("reminder %s failed for good", log.pk)
             return "failed"
         # Back to pending: the task's retry, or the next dispatch after a crash, picks it up again.
-        _finish(log_id, Status.PENDING, f"{type(error).__name__}: {error}", queued_at=timezone.now())
+        _finish(log.pk, Status.PENDING, f"{type(error).__name__}: {error}", queued_at=timezone.now())
         raise ReminderTransientError(str(error)) from error
-    _finish(log_id, Status.SENT, sent_at=timezone.now())
+    _finish(log.pk, Status.SENT, sent_at=timezone.now())
     return "sent"
 
 
+def _claim_many(log_ids: list[int], now: datetime) -> list[int]:
+    """Claim a batch's rows in one go (the same gate as _claim); rows another worker holds are skipped."""
+    abandoned = now - timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    open_rows = ReminderLog.objects.filter(pk__in=log_ids).filter(
+        Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=abandoned))
+    with transaction.atomic():
+        ids = list(open_rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        ReminderLog.objects.filter(pk__in=ids).update(status=Status.SENDING, claimed_at=now,
+                                                      attempts=F("attempts") + 1)
+    return ids
+
+
 def reminders_send_batch(*, log_ids: list[int], retry_later: Callable[[int], None]) -> dict[str, int]:
-    """Send several logged reminders over one SMTP connection. One that fails in a way worth retrying
-    is handed to ``retry_later`` (its own task, with backoff) and the batch goes on."""
-    outcomes: dict[str, int] = {}
+    """Send several logged reminders: one claim, one re-check of who still qualifies, one SMTP
+    connection for the lot. One that fails in a way worth retrying is handed to ``retry_later``
+    (its own task, with backoff) and the batch goes on."""
+    now = timezone.now()
+    logs = list(ReminderLog.objects.select_related("rule", "recipient").filter(pk__in=_claim_many(log_ids, now))
+                .order_by("pk"))
+    candidates = selectors.live_candidates(logs=logs, now=now)
+    outcomes: dict[str, int] = {"already-handled": len(set(log_ids)) - len(logs)}
     connection = get_connection()
     try:
-        for log_id in log_ids:
+        for log in logs:
             try:
-                outcome = reminder_send(log_id=log_id, connection=connection)
+                outcome = _deliver(log, candidates.get(log.pk), now, connection)
             except ReminderTransientError:
                 connection.close()  # a broken connection is opened again by the next send
-                retry_later(log_id)
+                retry_later(log.pk)
                 outcome = "retry"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
