@@ -210,19 +210,31 @@ def reminders_send_batch(*, log_ids: list[int], retry_later: Callable[[int], Non
                 .order_by("pk"))
     candidates = selectors.live_candidates(logs=logs, now=now)
     outcomes: dict[str, int] = {"already-handled": len(set(log_ids)) - len(logs)}
-    connection = get_connection()
+    connection = _open_connection()
     try:
         for log in logs:
             try:
                 outcome = _deliver(log, candidates.get(log.pk), now, connection)
             except ReminderTransientError:
-                connection.close()  # a broken connection is opened again by the next send
+                connection.close()
+                connection = _open_connection()  # the next email gets a fresh connection
                 retry_later(log.pk)
                 outcome = "retry"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.close()
     return outcomes
+
+
+def _open_connection():
+    """An email connection kept open across sends. If the server cannot be reached now, each send
+    tries on its own (and fails into its retry) rather than the whole batch failing here."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        logger.warning("email server unreachable; each reminder of the batch will try on its own")
+    return connection
 
 
 @transaction.atomic
