@@ -31,6 +31,7 @@ run: $(STAMP) messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_content
+	$(BIN)/python manage.py search_reindex --stale
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

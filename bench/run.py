@@ -114,6 +114,7 @@ def main() -> None:
     seed_seconds = prepare()
     context = measure.context(course_slug=COURSE, module_slug=MODULE)
     queries = measure.queries_per_page(context)
+    search = measure.search_latency(context["learners"][0])
     measure.cache.clear()
     server = start_server()
     try:
@@ -132,6 +133,7 @@ def main() -> None:
                                       log=RESULTS.parent / "worker.log")
     finally:
         measure.dispatcher_forget(results["dispatcher"]["first_log_id"])
+    results["search"] = search
     report.write(results, queries, seed_seconds, learners=LEARNERS, seconds=SECONDS, target=RESULTS)
 
 

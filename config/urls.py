@@ -15,6 +15,7 @@ urlpatterns = [
     path("trainer/", include("courses.authoring.urls")),
     path("hr/", include("hr.urls")),
     path("reminders/", include("reminders.urls")),
+    path("search/", include("search.urls")),
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]

@@ -3,7 +3,8 @@
 ``module_upsert`` is the per-module service: ``import_content`` calls it for every module file
 and the browser editor calls it when a trainer publishes (or restores, reorders, moves). Every
 call that changes what learners see also records a ``ModuleRevision``, so no text is ever lost
-without history.
+without history. Every revision and every archiving announces ``courses.signals.module_changed``
+once the transaction commits (the search index listens).
 
 Files in git are the source of truth. When a file differs from a revision a trainer published
 in the browser, the import still wins: the file's text is published (a new revision, origin
@@ -31,6 +32,7 @@ from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile
 from .content.rendering import render_body, render_question
 from .content.sanitise import RENDER_VERSION, render_markdown
 from .models import Course, Module, ModuleRevision, Part
+from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
 Origin = ModuleRevision.Origin
@@ -185,6 +187,7 @@ def revision_record(*, module: Module, text: str, author: User | None, origin: s
     """Append a revision to the module's history (or mark the draft ``publish`` as published)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     now = timezone.now()
+    module_changed_announce(module_id=module.pk)
     if publish is not None and publish.is_draft and publish.content_hash == digest:
         publish.published_at = now
         publish.save(update_fields=["published_at"])
@@ -372,6 +375,7 @@ def _archive(course: Course, parts, modules, report: ImportReport) -> None:
         if module.archived_at is None:
             module.archived_at = now
             module.save(update_fields=["archived_at", "updated_at"])
+            module_changed_announce(module_id=module.pk)
             report.archived.append(f"module {module.slug}")
             latest = module.revisions.filter(published_at__isnull=False).order_by("-number").first()
             if latest is not None and latest.origin != Origin.IMPORT:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hr",
     "reminders",
     "insights",
+    "search",
     "demo",
 ]
 
