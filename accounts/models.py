@@ -40,13 +40,41 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class Department(models.Model):
+    """A unit of the company's org chart, as a directory source names it. `source` + `external_id`
+    identify it in that source ("wecom" / "dingtalk" / "feishu" / "scim"); departments are never
+    deleted (people's history points at them), a vanished one gets `removed_at`."""
+
+    source = models.CharField(_("source"), max_length=20)
+    external_id = models.CharField(_("id in the source"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", verbose_name=_("parent department"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="children")
+    order = models.IntegerField(_("order"), default=0)
+    removed_at = models.DateTimeField(_("removed from the directory"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["source", "external_id"], name="unique_department_per_source")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # The readable name every report, filter and digest groups by; directory sync keeps it equal to
+    # the name of `department_unit` (the person's main department in the org chart).
     department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
+    department_unit = models.ForeignKey(Department, verbose_name=_("department (org chart)"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="members")
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Set when a directory reports the person as gone (离职); cleared when they return.
+    left_at = models.DateTimeField(_("left the company"), null=True, blank=True)
     employee_no = models.CharField(_("employee number"), max_length=40, blank=True)
     manager = models.ForeignKey(
         "self",

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
@@ -14,3 +16,16 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def sso_entry(request, provider: str):
+    """The page to set as the app's home in the WeCom / DingTalk / Feishu console: inside the IM
+    it starts the sign-in at once (our own script posts the form, with its CSRF token), so the
+    member lands on 我的学习 without typing anything. No IM JavaScript SDK is needed, so the
+    CSP stays "script-src 'self'": the OAuth redirect is silent inside the IM's webview."""
+    try:
+        action = reverse("openid_connect_login", kwargs={"provider_id": provider}) if provider == "oidc" \
+            else reverse(f"{provider}_login")
+    except NoReverseMatch as exc:
+        raise Http404 from exc
+    return render(request, "accounts/sso_entry.html", {"action": action, "next": reverse("progress:dashboard")})

@@ -84,6 +84,15 @@ def _other_rows(results: dict, seed_seconds: float | None, learners: int) -> lis
         _row("module page weight", {}, "", "", f"{weight['kb']:.1f} KB in {weight['requests']} requests",
              "< 150 KB", _ok(weight["kb"] < 150)),
     ]
+    if "directory_sync" in results:
+        sync = results["directory_sync"]
+        rows.append(_row("directory sync (WeCom)", {}, "", "",
+                         f"{sync['full_seconds']:.1f} s for {sync['created']} people in {sync['departments']} "
+                         f"departments ({sync['requests']} requests); again: {sync['second_changes']} changes in "
+                         f"{sync['second_seconds']:.1f} s",
+                         "< 60 s; second run changes nothing; mass deactivation held",
+                         _ok(sync["full_seconds"] < 60 and sync["second_changes"] == 0
+                             and sync["mass_deactivation_held"])))
     if "search" in results:
         search = results["search"]
         rows.append(_row("search, p99 over the whole course", search, search["queries"], "", "in process",

@@ -133,6 +133,9 @@ def main() -> None:
                                       log=RESULTS.parent / "worker.log")
     finally:
         measure.dispatcher_forget(results["dispatcher"]["first_log_id"])
+    from bench import directory_sync
+
+    results["directory_sync"] = directory_sync.measure()
     results["search"] = search
     report.write(results, queries, seed_seconds, learners=LEARNERS, seconds=SECONDS, target=RESULTS)
 

@@ -13,6 +13,19 @@ app.autodiscover_tasks()
 # HR digest is a reminder rule like the others (its weekday is data HR can edit), so the same
 # dispatcher sends it on that day, once per ISO week, inside HR's daytime window.
 app.conf.beat_schedule = {
+    # Directory sync (DIRECTORY_SOURCES), then the department cohorts follow (directory is below
+    # hr, so the two are chained here, in the wiring, not inside either app).
+    "directory-sync": {
+        "task": "config.directory_sync_then_cohorts",
+        "schedule": timedelta(hours=float(os.environ.get("DIRECTORY_SYNC_HOURS", "6"))),
+        "options": {"expires": 3600},
+    },
+    # Change callbacks and SCIM pushes move people one at a time: cohorts catch up every 15 minutes.
+    "department-cohorts-refresh": {
+        "task": "hr.department_cohorts_refresh",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 600},
+    },
     "reminders-dispatch": {
         "task": "progress.reminders.dispatch",
         "schedule": timedelta(minutes=int(os.environ.get("REMINDER_DISPATCH_MINUTES", "15"))),
@@ -25,3 +38,15 @@ app.conf.beat_schedule = {
         "options": {"expires": 3600},
     },
 }
+
+
+@app.task(name="config.directory_sync_then_cohorts")
+def directory_sync_then_cohorts() -> None:
+    """One chain per beat: each source's reconcile (retried on its own), then the cohorts."""
+    from celery import chain
+
+    from directory.tasks import configured_sources, directory_sync_task
+    from hr.tasks import department_cohorts_refresh_task
+
+    steps = [directory_sync_task.si(source) for source in configured_sources()]
+    chain(*steps, department_cohorts_refresh_task.si()).delay()

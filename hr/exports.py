@@ -28,10 +28,11 @@ BOM = "\ufeff"
 # full-width and dash variants; a leading tab/CR/NUL can hide one of them.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "–", "—", "＝", "＋", "－", "＠")
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
-STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期"}
+STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期",
+                 "left": "离职"}
 KNOWN_SAFE = frozenset({*STATUS_LABELS.values(), "已完成", "学习中", "未开始", ""})
 SUMMARY_HEADER = ["姓名", "邮箱", "工号", "部门", "直属上级", "课程", "状态", "截止日期", "完成日期",
-                  "已完成模块", "平均最佳得分", "学习时长（分钟）"]
+                  "已完成模块", "平均最佳得分", "学习时长（分钟）", "离职日期"]
 
 
 def cell_text(value: object) -> str:
@@ -81,7 +82,8 @@ def summary_rows(filters: ReportFilters) -> Iterator[list]:
         yield [user.name, user.email, user.employee_no, user.department,
                user.manager.name if user.manager_id else "", e.course.title, STATUS_LABELS[e.status],
                e.due_date or "", timezone.localtime(e.completed_at).date() if e.completed_at else "",
-               e.modules_done, round(e.best_score) if e.best_score is not None else "", e.seconds // 60]
+               e.modules_done, round(e.best_score) if e.best_score is not None else "", e.seconds // 60,
+               timezone.localtime(user.left_at).date() if user.left_at else ""]
 
 
 def matrix_queries(filters: ReportFilters, course: Course) -> tuple[QuerySet, QuerySet]:

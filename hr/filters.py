@@ -17,6 +17,7 @@ STATUSES = [
     ("in_progress", _("In progress")),
     ("completed", _("Completed")),
     ("overdue", _("Overdue")),
+    ("left", _("Left the company")),
 ]
 
 
@@ -128,6 +129,8 @@ def annotated_enrollments(today: date | None = None) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(unassigned_at__isnull=True, course__archived_at__isnull=True).annotate(
         status=Case(
             When(completed_at__isnull=False, then=Value("completed")),
+            # 离职: a leaver's open enrolments are neither assigned work nor overdue any more.
+            When(user__left_at__isnull=False, then=Value("left")),
             When(due_date__lt=today, then=Value("overdue")),
             When(started_at__isnull=False, then=Value("in_progress")),
             default=Value("not_started"), output_field=CharField()),

@@ -27,7 +27,7 @@ def report_rows(filters: ReportFilters) -> QuerySet[Enrollment]:
 def overview(filters: ReportFilters) -> list[dict]:
     """Per course: enrolled, by status, completion rate, average best score and active time."""
     rows = (report_rows(filters).order_by().values("course_id", "course__title")
-            .annotate(enrolled=Count("id"),
+            .annotate(enrolled=Count("id", filter=~Q(status="left")),
                       not_started=Count("id", filter=Q(status="not_started")),
                       in_progress=Count("id", filter=Q(status="in_progress")),
                       completed=Count("id", filter=Q(status="completed")),
@@ -50,7 +50,8 @@ def completions_by_week(filters: ReportFilters) -> list[dict]:
 
 def by_department(filters: ReportFilters) -> list[dict]:
     rows = (apply_filters(annotated_enrollments(), filters).values("user__department")
-            .annotate(enrolled=Count("id"), completed=Count("id", filter=Q(status="completed")),
+            .annotate(enrolled=Count("id", filter=~Q(status="left")),
+                      completed=Count("id", filter=Q(status="completed")),
                       overdue=Count("id", filter=Q(status="overdue")))
             .order_by("user__department"))
     return [{**r, "department": r["user__department"] or "—",

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -54,12 +55,14 @@ def upload_match(rows: list[UploadRow]) -> UploadReport:
 
 
 @transaction.atomic
-def cohort_create(*, name: str, members: list[User], created_by: User, description: str = "") -> Cohort:
+def cohort_create(*, name: str, members: list[User], created_by: User, description: str = "",
+                  follows_departments: list[str] | None = None) -> Cohort:
     if Cohort.objects.filter(name=name).exists():
         raise HRInvalid("name_taken")
     if not members:
         raise HRInvalid("no_members")
-    cohort = Cohort.objects.create(name=name, description=description, created_by=created_by)
+    cohort = Cohort.objects.create(name=name, description=description, created_by=created_by,
+                                   follows_departments=sorted(follows_departments or []))
     CohortMember.objects.bulk_create(CohortMember(cohort=cohort, user=u) for u in members)
     return cohort
 
@@ -79,6 +82,36 @@ def cohort_member_remove(*, cohort: Cohort, user: User) -> None:
     CohortMember.objects.filter(cohort=cohort, user=user, left_at__isnull=True).update(left_at=now)
     Enrollment.objects.filter(user=user, assignment__cohort=cohort, completed_at__isnull=True,
                               unassigned_at__isnull=True).update(unassigned_at=now)
+
+
+@transaction.atomic
+def department_cohorts_refresh() -> dict[str, int]:
+    """Keep cohorts made from departments in step with the org chart (beat runs this after each
+    directory sync and every few minutes for change callbacks and SCIM pushes): people who joined
+    one of the departments join the cohort and get its live assignments; people who moved to
+    another department leave it. Leavers (离职) stay members: their records stay in the reports."""
+    joined = left = 0
+    for cohort in Cohort.objects.exclude(follows_departments=[]):
+        wanted = set(User.objects.filter(department__in=cohort.follows_departments)
+                     .filter(Q(is_active=True) | Q(left_at__isnull=False)).values_list("pk", flat=True))
+        current = set(cohort.memberships.filter(left_at__isnull=True).values_list("user_id", flat=True))
+        for user in User.objects.filter(pk__in=current - wanted):
+            cohort_member_remove(cohort=cohort, user=user)
+        _cohort_members_add(cohort=cohort, user_ids=sorted(wanted - current))
+        joined, left = joined + len(wanted - current), left + len(current - wanted)
+    return {"joined": joined, "left": left}
+
+
+def _cohort_members_add(*, cohort: Cohort, user_ids: list[int]) -> None:
+    CohortMember.objects.bulk_create(CohortMember(cohort=cohort, user_id=uid) for uid in user_ids)
+    for assignment in cohort.assignments.filter(withdrawn_at__isnull=True):
+        existing = Enrollment.objects.filter(course=assignment.course, user_id__in=user_ids)
+        existing.filter(completed_at__isnull=True).update(assignment=assignment, due_date=assignment.due_date,
+                                                          unassigned_at=None, source=Enrollment.Source.ASSIGNED)
+        have = set(existing.values_list("user_id", flat=True))
+        Enrollment.objects.bulk_create(
+            Enrollment(user_id=uid, course=assignment.course, assignment=assignment, due_date=assignment.due_date,
+                       source=Enrollment.Source.ASSIGNED) for uid in user_ids if uid not in have)
 
 
 @transaction.atomic

@@ -9,3 +9,8 @@ from . import services
 @shared_task(name="progress.hr.tasks.report_export_task")
 def report_export_task(export_id: int) -> None:
     services.export_write(export_id=export_id)
+
+
+@shared_task(name="hr.department_cohorts_refresh")
+def department_cohorts_refresh_task() -> dict:
+    return services.department_cohorts_refresh()

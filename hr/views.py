@@ -148,8 +148,9 @@ def cohort_create(request):
             members, report = _cohort_members(form)
             if report and report.problems:
                 raise services.HRInvalid("unmatched_rows")
+            follows = form.cleaned_data["departments"] if form.cleaned_data["source"] == "departments" else []
             cohort = services.cohort_create(name=form.cleaned_data["name"], members=members,
-                                            created_by=request.user,
+                                            created_by=request.user, follows_departments=follows,
                                             description=form.cleaned_data["description"])
         except UploadUnreadable as problem:
             form.add_error("upload", UPLOAD_ERRORS.get(str(problem), str(problem)))

@@ -105,6 +105,9 @@ class Certificate(models.Model):
 class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # Names of the departments (User.department) whose members this cohort follows: HR's
+    # department_cohorts_refresh adds people who join them and removes people who move away.
+    follows_departments = models.JSONField(_("follows departments"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

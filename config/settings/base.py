@@ -38,10 +38,16 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.dingtalk",
+    "allauth.socialaccount.providers.feishu",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "audit",
     "integrations",
     "accounts",
+    "accounts.providers.wecom",
+    "directory",
     "quizzes",
     "courses",
     "progress",
@@ -129,6 +135,54 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Company sign-in (accounts/providers/, the README's "Company sign-in and directory"): allauth social
+# accounts; the apps come from the environment below or from the admin (Social applications).
+SSO_ONLY = env_bool("SSO_ONLY", False)
+SSO_BREAK_GLASS_EMAILS = [email.lower() for email in env_list("SSO_BREAK_GLASS_EMAILS", [])]
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from the company's directory or IdP
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is ours: verified email or employee number only
+SOCIALACCOUNT_STORE_TOKENS = False
+WECOM_LOGIN_BASE_URL = os.environ.get("WECOM_LOGIN_BASE_URL", "https://login.work.weixin.qq.com")
+WECOM_OAUTH_BASE_URL = os.environ.get("WECOM_OAUTH_BASE_URL", "https://open.weixin.qq.com")
+DINGTALK_LOGIN_BASE_URL = os.environ.get("DINGTALK_LOGIN_BASE_URL", "https://login.dingtalk.com")
+FEISHU_TENANT_KEY = os.environ.get("FEISHU_TENANT_KEY", "")
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_NAME = os.environ.get("OIDC_NAME", "Company SSO")
+OIDC_EMPLOYEE_NO_CLAIM = os.environ.get("OIDC_EMPLOYEE_NO_CLAIM", "")
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("OIDC_ALLOWED_EMAIL_DOMAINS", [])]
+
+
+def _social_app(client_id: str, secret: str, **extra) -> list[dict]:
+    return [{"client_id": client_id, "secret": secret, **extra}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "wecom": {"APPS": _social_app(os.environ.get("WECOM_CORP_ID", ""), os.environ.get("WECOM_SECRET", ""),
+                                  key=os.environ.get("WECOM_AGENT_ID", ""))},
+    "dingtalk": {"provider_class": "accounts.providers.dingtalk.provider.CorpDingTalkProvider",
+                 "APPS": _social_app(os.environ.get("DINGTALK_APP_KEY", ""),
+                                     os.environ.get("DINGTALK_APP_SECRET", ""))},
+    "feishu": {"provider_class": "accounts.providers.feishu.provider.CorpFeishuProvider",
+               "APPS": _social_app(os.environ.get("FEISHU_APP_ID", ""), os.environ.get("FEISHU_APP_SECRET", ""))},
+    "openid_connect": {
+        "provider_class": "accounts.providers.oidc.provider.CompanyOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": _social_app(OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, provider_id="oidc", name=OIDC_NAME,
+                            settings={"server_url": OIDC_ISSUER}) if OIDC_ISSUER else [],
+    },
+}
+
+# Directory sync (directory/). DIRECTORY_SOURCES: the IM directories beat pulls (wecom, dingtalk,
+# feishu); DIRECTORY_MAX_DEACTIVATE_SHARE: a sync that would deactivate more than this share of the
+# source's active people stops and waits for confirmation. SCIM_TOKEN: the bearer token of /scim/v2/.
+DIRECTORY_SOURCES = env_list("DIRECTORY_SOURCES", [])
+DIRECTORY_MAX_DEACTIVATE_SHARE = float(os.environ.get("DIRECTORY_MAX_DEACTIVATE_SHARE", "0.10"))
+SCIM_TOKEN = os.environ.get("SCIM_TOKEN", "")
+# (DIRECTORY_SYNC_HOURS, how often beat pulls, is read by config/celery.py.)
+
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -226,6 +280,14 @@ FEISHU_APP_SECRET = os.environ.get("FEISHU_APP_SECRET", "")
 FEISHU_VERIFICATION_TOKEN = os.environ.get("FEISHU_VERIFICATION_TOKEN", "")
 FEISHU_ENCRYPT_KEY = os.environ.get("FEISHU_ENCRYPT_KEY", "")
 
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0]}" if rest else ""
+
+
+SSO_FORM_ACTION_ORIGINS = sorted({o for o in map(_origin, [
+    WECOM_LOGIN_BASE_URL, WECOM_OAUTH_BASE_URL, DINGTALK_LOGIN_BASE_URL, FEISHU_BASE_URL, OIDC_ISSUER]) if o})
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -241,7 +303,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # The company sign-in form posts here and is redirected to the IdP's login page; browsers
+        # check form-action on that redirect too.
+        "form-action": [SELF, *SSO_FORM_ACTION_ORIGINS],
     }
 }
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DIRECT = {
     "audit": set(),
     "integrations": set(),
-    "accounts": {"audit"},
+    "accounts": {"audit", "integrations"},  # the sign-in providers use the platform clients
     "directory": {"accounts", "integrations"},
     "quizzes": {"accounts"},
     "courses": {"quizzes"},

@@ -7,7 +7,7 @@ import secrets
 
 from .crypto import biz_encrypt, biz_signature, random_aes_key, robot_sign
 from .directory import load_fixture
-from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter
+from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter, redirect_back
 
 
 def ok(**fields) -> Reply:
@@ -49,6 +49,8 @@ class DingTalkStandin(StandinServer):
         self.robot_blocked_until: dict[str, float] = {}
         self.robot_messages: list[tuple[str, dict]] = []
         self.tasks: dict[int, dict] = {}
+        self.scanning_user = ""
+        self.route("GET", "/oauth2/auth", self.login_page)
         self.route("POST", "/v1.0/oauth2/accessToken", self.access_token)
         self.route("POST", "/v1.0/oauth2/userAccessToken", self.user_access_token)
         self.route("GET", "/v1.0/contact/users/me", self.users_me)
@@ -88,6 +90,14 @@ class DingTalkStandin(StandinServer):
         nonce = nonce or secrets.token_hex(4)
         return ({"msg_signature": biz_signature(self.callback_token, timestamp, nonce, encrypt),
                  "timestamp": timestamp, "nonce": nonce}, {"encrypt": encrypt})
+
+    def login_page(self, request: Recorded) -> Reply:
+        """login.dingtalk.com/oauth2/auth: back to redirect_uri with authCode (not "code")."""
+        query = request.query
+        if query.get("client_id") != self.app_key or query.get("response_type") != "code":
+            return new_api_error(400, "InvalidParameter", "client_id or response_type")
+        return redirect_back(query["redirect_uri"], authCode=self.issue_oauth_code(self.scanning_user),
+                             state=query.get("state", ""))
 
     # New-style API -----------------------------------------------------------------------
     def access_token(self, request: Recorded) -> Reply:

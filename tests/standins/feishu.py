@@ -7,7 +7,7 @@ import secrets
 
 from .crypto import feishu_encrypt, feishu_signature, robot_sign
 from .directory import load_fixture
-from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter
+from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter, redirect_back
 
 FIELD_VALIDATION_FAILED = 99992402  # stand-in's choice for a malformed request
 NOT_IN_SCOPE = 230013  # stand-in's choice for a receive_id outside the app's availability
@@ -44,6 +44,8 @@ class FeishuStandin(StandinServer):
         self.bots: dict[str, str] = {}
         self.delivered: list[tuple[str, dict]] = []
         self.bot_messages: list[tuple[str, dict]] = []
+        self.scanning_user = ""
+        self.route("GET", "/open-apis/authen/v1/index", self.login_page)
         for kind in ("tenant_access_token", "app_access_token"):
             self.route("POST", f"/open-apis/auth/v3/{kind}/internal", self.credentials_token(kind))
         self.route("GET", "/open-apis/contact/v3/departments/(?P<dept>[^/]+)/children", self.tenant(self.children))
@@ -89,6 +91,12 @@ class FeishuStandin(StandinServer):
         return {"Content-Type": "application/json", "X-Lark-Request-Timestamp": timestamp,
                 "X-Lark-Request-Nonce": nonce,
                 "X-Lark-Signature": feishu_signature(self.encrypt_key, timestamp, nonce, body)}, body
+
+    def login_page(self, request: Recorded) -> Reply:
+        if request.query.get("app_id") != self.app_id:
+            return error(10003, "invalid param: app_id")
+        return redirect_back(request.query["redirect_uri"], code=self.issue_login_code(self.scanning_user),
+                             state=request.query.get("state", ""))
 
     # Tokens ------------------------------------------------------------------------------
     def credentials_token(self, kind: str):

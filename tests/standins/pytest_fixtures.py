@@ -21,7 +21,7 @@ def fresh_rate_limits(monkeypatch):
 @pytest.fixture
 def wecom_standin(settings):
     server = WeComStandin().start()
-    settings.WECOM_BASE_URL = server.base_url
+    settings.WECOM_BASE_URL = settings.WECOM_LOGIN_BASE_URL = settings.WECOM_OAUTH_BASE_URL = server.base_url
     settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID = server.corp_id, server.agent_id
     settings.WECOM_SECRET = server.secret
     settings.WECOM_CALLBACK_TOKEN, settings.WECOM_CALLBACK_AES_KEY = server.callback_token, server.callback_aes_key
@@ -33,6 +33,7 @@ def wecom_standin(settings):
 def dingtalk_standin(settings):
     server = DingTalkStandin().start()
     settings.DINGTALK_API_BASE_URL = settings.DINGTALK_OAPI_BASE_URL = server.base_url
+    settings.DINGTALK_LOGIN_BASE_URL = server.base_url
     settings.DINGTALK_APP_KEY, settings.DINGTALK_APP_SECRET = server.app_key, server.app_secret
     settings.DINGTALK_AGENT_ID, settings.DINGTALK_CORP_ID = server.agent_id, server.corp_id
     settings.DINGTALK_CALLBACK_TOKEN = server.callback_token

@@ -115,6 +115,14 @@ class WindowCounter:
 Handler = Callable[[Recorded], Reply]
 
 
+def redirect_back(redirect_uri: str, **params: str) -> Reply:
+    """The platform's login page after the person scanned or confirmed: back to the app."""
+    from urllib.parse import urlencode
+
+    location = f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}{urlencode(params)}"
+    return Reply({"redirect": location}, 302, {"Location": location})
+
+
 class StandinServer:
     platform = ""
 

@@ -6,7 +6,7 @@ import secrets
 
 from .crypto import biz_encrypt, biz_signature, random_aes_key
 from .directory import load_fixture
-from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter
+from .server import Recorded, Reply, StandinServer, TokenIssuer, WindowCounter, redirect_back
 
 MSG_TYPES = {"text": "content", "markdown": "content", "textcard": "title", "template_card": "card_type"}
 
@@ -36,6 +36,9 @@ class WeComStandin(StandinServer):
         self.delivered: list[tuple[str, dict]] = []  # (userid, message body)
         self.dropped: list[str] = []  # over WeCom's per-member limit: "超过部分会被丢弃不下发"
         self.robot_messages: list[tuple[str, dict]] = []
+        self.scanning_user = ""  # who scans the QR code / opens the app in the WeCom client
+        self.route("GET", "/wwlogin/sso/login", self.login_page)
+        self.route("GET", "/connect/oauth2/authorize", self.login_page)
         for method, path, handler in [
             ("GET", "gettoken", self.gettoken), ("GET", "department/list", self.department_list),
             ("POST", "user/list_id", self.user_list_id), ("GET", "user/list", self.user_list),
@@ -75,6 +78,15 @@ class WeComStandin(StandinServer):
         timestamp, nonce = str(int(self.clock())), secrets.token_hex(6)
         return {"msg_signature": biz_signature(self.callback_token, timestamp, nonce, encrypt),
                 "timestamp": timestamp, "nonce": nonce, "echostr": encrypt}
+
+    # Browser pages: web login (QR) and in-client OAuth; both redirect back with a code --------
+    def login_page(self, request: Recorded) -> Reply:
+        if request.query.get("appid") != self.corp_id or not request.query.get("redirect_uri"):
+            return error(40013, "invalid appid or redirect_uri")
+        if request.path == "/wwlogin/sso/login" and request.query.get("agentid") != self.agent_id:
+            return error(40056, "invalid agentid")
+        return redirect_back(request.query["redirect_uri"], code=self.issue_login_code(self.scanning_user),
+                             state=request.query.get("state", ""))
 
     # Endpoints ---------------------------------------------------------------------------
     def gettoken(self, request: Recorded) -> Reply:

@@ -1,0 +1,1 @@
+from tests.standins.pytest_fixtures import *  # noqa: F403
