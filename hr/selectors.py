@@ -27,7 +27,7 @@ def report_rows(filters: ReportFilters) -> QuerySet[Enrollment]:
 def overview(filters: ReportFilters) -> list[dict]:
     """Per course: enrolled, by status, completion rate, average best score and active time."""
     rows = (report_rows(filters).order_by().values("course_id", "course__title")
-            .annotate(enrolled=Count("id", filter=~Q(status="left")),
+            .annotate(rows=Count("id"), enrolled=Count("id", filter=~Q(status="left")),
                       not_started=Count("id", filter=Q(status="not_started")),
                       in_progress=Count("id", filter=Q(status="in_progress")),
                       completed=Count("id", filter=Q(status="completed")),

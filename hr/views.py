@@ -44,7 +44,7 @@ def report(request):
     context = {
         "form": form, "filters": filters, "query": _query(filters),
         "overview": overview, "page": selectors.report_page(filters, request.GET.get("page"),
-                                                            total=sum(row["enrolled"] for row in overview)),
+                                                            total=sum(row["rows"] for row in overview)),
         "weeks_chart": horizontal_bars(
             [(w["week"].strftime("%Y-%m-%d"), w["count"], str(w["count"])) for w in weeks[-12:]]),
         "department_chart": horizontal_bars(
