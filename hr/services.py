@@ -166,7 +166,12 @@ def export_start(*, user: User, kind: str, filters: ReportFilters) -> ExportLog:
 
 
 def export_write(*, export_id: int) -> ExportLog | None:
-    """Write a background export to EXPORT_DIR, mark it finished and email its link (once)."""
+    """Write a background export to EXPORT_DIR, mark it finished and email its link (once).
+
+    Not one transaction, on purpose: the file is written outside the database. A crash before the
+    row is marked finished leaves it unfinished, and the redelivered task writes the file again
+    (same path); only a crash between marking it finished and sending the email loses the email.
+    """
     export = ExportLog.objects.filter(pk=export_id, finished_at__isnull=True).select_related("user").first()
     if export is None:
         return None
