@@ -15,14 +15,18 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 LATENCY_RE = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def wrk(url: str, cookies: list[str], *, seconds: int, connections: int = 4, paths: list[str] = ()) -> dict:
+def wrk(url: str, cookies: list[str], *, seconds: int, connections: int = 4, paths: list[str] = (),
+        method: str = "GET", body: str = "", headers: dict | None = None) -> dict:
     """requests/s, p50 and p99 (ms) from wrk, cycling through the learners' session cookies and, if
     given, through `paths` (each learner visits each path once before any visits one twice)."""
     listed = ", ".join(f'"{c}"' for c in cookies or [""])
     path_list = ", ".join(f'"{p}"' for p in paths)
     pick_path = "paths[(math.floor(i / #cookies) % #paths) + 1]" if paths else "nil"
+    extra = "".join(f'["{k}"] = "{v}", ' for k, v in (headers or {}).items())
+    payload = f'"{body}"' if body else "nil"
     script = (f"cookies = {{{listed}}}\npaths = {{{path_list}}}\ni = 0\nrequest = function()\n  i = i + 1\n"
-              f"  return wrk.format(nil, {pick_path}, {{[\"Cookie\"] = cookies[(i % #cookies) + 1]}})\nend\n")
+              f"  return wrk.format(\"{method}\", {pick_path}, {{{extra}[\"Cookie\"] = cookies[(i % #cookies) + 1]}}, "
+              f"{payload})\nend\n")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", handle.name,

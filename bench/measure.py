@@ -3,6 +3,7 @@
 import io
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -19,19 +20,24 @@ from django.db import connection  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import role_grant  # noqa: E402
 from courses.models import Course, Module  # noqa: E402
 from demo.services import DEMO_DOMAIN  # noqa: E402
-from hr.exports import matrix_rows  # noqa: E402
-from hr.filters import ReportFilters, annotated_enrollments  # noqa: E402
-from progress.models import ModuleProgress  # noqa: E402
+from hr.exports import matrix_queries, matrix_rows  # noqa: E402
+from hr.filters import ReportFilters  # noqa: E402
+from progress.models import Enrollment, ModuleProgress  # noqa: E402
+from quizzes.models import Attempt, QuestionResult  # noqa: E402
 from quizzes.selectors import current_questions  # noqa: E402
 from quizzes.services import attempt_start  # noqa: E402
+from reminders.models import ReminderLog  # noqa: E402
 
 SESSIONS = 40
 SUBMISSIONS = 240
+FIRST_VIEWERS = 40
+DAY_LEARNERS = 160
 # Real questions over the whole course: terms, phrases, mixed scripts, full width, a question with
 # function words, broad words with many hits, and two that fall back to "any of the words" (two
 # SQL queries: the most a search costs).
@@ -66,26 +72,66 @@ def _session(user: User) -> str:
     return store.session_key
 
 
+def _learners(course: Course, count: int) -> list[User]:
+    return list(User.objects.filter(email__startswith="learner", email__endswith="@" + DEMO_DOMAIN,
+                                    enrollments__course=course, enrollments__completed_at__isnull=True)
+                .order_by("email")[:count])
+
+
+def _forget(users: list[User], modules: list[Module]) -> None:
+    """Take these learners back to before they opened these modules, so every run sees first views."""
+    quiz_ids = [m.quiz_id for m in modules if m.quiz_id]
+    QuestionResult.objects.filter(user__in=users, question__quiz_id__in=quiz_ids).delete()
+    Attempt.objects.filter(user__in=users, quiz_id__in=quiz_ids).delete()
+    ModuleProgress.objects.filter(user__in=users, module__in=modules).delete()
+    Enrollment.objects.filter(user__in=users, course_id=modules[0].course_id).update(
+        last_module=None, last_activity_at=None, started_at=None, active_seconds=0, modules_completed=0,
+        average_best_score=None, completed_at=None)
+
+
 def context(*, course_slug: str, module_slug: str) -> dict:
     course = Course.objects.get(slug=course_slug)
     module = Module.objects.get(course=course, slug=module_slug)
-    learners = list(User.objects.filter(email__startswith="learner", email__endswith="@" + DEMO_DOMAIN,
-                                        enrollments__course=course, enrollments__completed_at__isnull=True)
-                    .order_by("email")[: SESSIONS + SUBMISSIONS])
+    learners = _learners(course, SESSIONS + SUBMISSIONS + FIRST_VIEWERS + DAY_LEARNERS)
     hr = User.objects.get(email=f"manager00000@{DEMO_DOMAIN}")
     role_grant(user=hr, role="hr")
     csrf = _get_new_csrf_string()
     pairs = [(u, _session(u)) for u in learners]
+    first_viewers = pairs[SESSIONS + SUBMISSIONS:SESSIONS + SUBMISSIONS + FIRST_VIEWERS]
+    day = pairs[SESSIONS + SUBMISSIONS + FIRST_VIEWERS:]
+    live = list(course.modules.live().order_by("position"))
+    _forget([u for u, _ in first_viewers], live)
+    _forget([u for u, _ in day], [module])
+    course_path, module_path = f"/courses/{course_slug}/", f"/courses/{course_slug}/{module_slug}/"
+    answers = quiz_answers(module)
     return {
-        "course_id": course.pk, "module": module, "module_path": f"/courses/{course_slug}/{module_slug}/",
-        "module_paths": [f"/courses/{course_slug}/{slug}/" for slug in
-                         course.modules.live().order_by("position").values_list("slug", flat=True)],
+        "course_id": course.pk, "module": module, "module_path": module_path,
+        "module_paths": [f"/courses/{course_slug}/{m.slug}/" for m in live],
         "learners": learners, "csrf": csrf,
         "cookies": [f"sessionid={key}; csrftoken={csrf}" for _, key in pairs[:SESSIONS]],
         "cookie_pairs": [key for _, key in pairs[:SESSIONS]],
-        "submitters": pairs[SESSIONS:],
+        "first_view_cookies": [f"sessionid={key}; csrftoken={csrf}" for _, key in first_viewers],
+        "submitters": pairs[SESSIONS:SESSIONS + SUBMISSIONS],
+        "day": [{"cookie": f"sessionid={key}; csrftoken={csrf}", "csrf": csrf, "course_path": course_path,
+                 "module_path": module_path, "answers": answers} for _, key in day],
         "hr_cookie": f"sessionid={_session(hr)}; csrftoken={csrf}", "hr": hr,
     }
+
+
+def quiz_answers(module: Module) -> dict:
+    """What a learner who knows the material picks, by form field: option texts or a typed answer."""
+    answers = {}
+    for question in current_questions(module.quiz):
+        right = {c.text_html.strip() for c in question.current_choices if c.is_correct}
+        text = None
+        if question.kind == "truefalse":
+            right = {"正确" if question.answer["value"] else "错误"}
+        elif question.kind == "numeric":
+            text = question.answer["value"]
+        elif question.kind == "text":
+            text = question.answer["accepted"][0]
+        answers[f"q-{question.key}"] = {"right_html": right, "text": text}
+    return answers
 
 
 def _count(client: Client, method: str, path: str, data: dict | None = None) -> int:
@@ -106,6 +152,8 @@ def queries_per_page(ctx: dict) -> dict:
               "module_page": _count(client, "get", ctx["module_path"]),
               "course_outline": _count(client, "get", ctx["module_path"].rsplit("/", 2)[0] + "/"),
               "dashboard": _count(client, "get", "/me/")}
+    module_id = ctx["module"].pk
+    counts["heartbeat"] = _count(client, "post", f"/progress/beat/{module_id}/", {"seconds": "15"})
     job = _job(learner, ctx)
     counts["quiz_submit"] = _count(client, "post", job["path"], job["form"])
     hr = Client()
@@ -160,17 +208,13 @@ def quiz_jobs(ctx: dict) -> list[dict]:
 
 
 def copy_floor(course_id: int) -> dict:
-    """COPY the export's two queries (enrolments and module progress) straight to a sink."""
+    """COPY the export's own two queries (enrolments and module progress) straight to a sink."""
     course = Course.objects.get(pk=course_id)
     filters = ReportFilters(course_id=course_id)
-    enrollments = (annotated_enrollments().filter(course=course).order_by("user_id")
-                   .values_list("user_id", "user__display_name", "user__email", "user__department", "status"))
-    progress = (ModuleProgress.objects.filter(module__course=course, module__archived_at__isnull=True)
-                .order_by("user_id").values_list("user_id", "module_id", "completed_at"))
     sink = io.StringIO()
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        for queryset in (enrollments, progress):
+        for queryset in matrix_queries(filters, course):
             sql, params = queryset.query.sql_with_params()
             cursor.cursor.copy_expert(f"COPY ({cursor.cursor.mogrify(sql, params).decode()}) TO STDOUT", sink)
     elapsed = time.perf_counter() - started
@@ -178,20 +222,36 @@ def copy_floor(course_id: int) -> dict:
     return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed}
 
 
-def dispatcher_seconds() -> dict:
-    from progress.models import Enrollment
-    from reminders.models import ReminderLog
+def pinned_dispatch_time() -> datetime:
+    """Today at 10:00 in the site's zone: inside the default sending window whenever the bench runs."""
+    local = timezone.localtime()
+    return local.replace(hour=10, minute=0, second=0, microsecond=0)
+
+
+def dispatcher_run() -> dict:
+    """The dispatcher over every enrolment at a pinned time inside the window. The rows it logs stay
+    (their tasks wait in the broker for the delivery measure); dispatcher_forget removes them."""
     from reminders.services import reminders_dispatch
 
-    before = set(ReminderLog.objects.values_list("pk", flat=True))
+    before = ReminderLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    when = pinned_dispatch_time()
     started = time.perf_counter()
-    result = reminders_dispatch()
+    result = reminders_dispatch(now=when)
     elapsed = time.perf_counter() - started
-    ReminderLog.objects.exclude(pk__in=before).delete()
+    return {"seconds": elapsed, "enrollments": Enrollment.objects.count(), "queued": result.queued,
+            "at": when.isoformat(), "result": str(result), "first_log_id": before + 1}
+
+
+def dispatched_settled(first_log_id: int) -> bool:
+    open_states = [ReminderLog.Status.PENDING, ReminderLog.Status.SENDING]
+    return not ReminderLog.objects.filter(pk__gte=first_log_id, status__in=open_states).exists()
+
+
+def dispatcher_forget(first_log_id: int) -> None:
     import redis
 
+    ReminderLog.objects.filter(pk__gte=first_log_id).delete()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    return {"seconds": elapsed, "enrollments": Enrollment.objects.count(), "result": str(result)}
 
 
 def page_weight(url: str, session: str) -> dict:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -24,7 +25,7 @@ from .models import ExportLog
 from .selectors import report_rows
 
 SIGNING_SALT = "hr-export"  # emailed links carry it: changing it breaks the links already sent
-CHUNK = 2000
+CHUNK = 5000
 LINES_PER_CHUNK = 200
 BOM = "\ufeff"
 # Characters that make Excel, LibreOffice or Google Sheets start a formula (or DDE), incl. the
@@ -52,6 +53,10 @@ def cell_text(value: object) -> str:
     return text
 
 
+class CleanRow(list):
+    """A row whose cells are already spreadsheet-safe text (csv_lines does not check them again)."""
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -66,7 +71,7 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     yield BOM
     chunk: list[str] = []
     for row in rows:
-        chunk.append(writer.writerow([cell_text(v) for v in row]))
+        chunk.append(writer.writerow(row if isinstance(row, CleanRow) else [cell_text(v) for v in row]))
         if len(chunk) == LINES_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
@@ -85,16 +90,26 @@ def summary_rows(filters: ReportFilters) -> Iterator[list]:
                timezone.localtime(user.left_at).date() if user.left_at else ""]
 
 
+def matrix_queries(filters: ReportFilters, course: Course) -> tuple[QuerySet, QuerySet]:
+    """The matrix export's two user-ordered streams (the benchmark COPYs exactly these as its floor).
+
+    Progress is read as (user, module, done): a boolean travels and parses faster than a timestamp,
+    and the matrix shows no more than that."""
+    enrollments = (apply_filters(annotated_enrollments(), filters).filter(course=course)
+                   .order_by("user_id").values_list("user_id", "user__display_name", "user__email",
+                                                    "user__department", "status"))
+    done = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
+    progress = (ModuleProgress.objects.filter(module__course=course, module__archived_at__isnull=True)
+                .order_by("user_id").annotate(done=done).values_list("user_id", "module_id", "done"))
+    return enrollments, progress
+
+
 def matrix_rows(filters: ReportFilters, course: Course) -> Iterator[list]:
     """Learner × module status, merging two user-ordered streams so memory stays flat."""
     modules = list(Module.objects.live().filter(course=course).order_by("position").values_list("id", "title"))
     yield ["姓名", "邮箱", "部门", "课程状态", *(title for _, title in modules)]
-    enrollments = (apply_filters(annotated_enrollments(), filters).filter(course=course)
-                   .order_by("user_id").values_list("user_id", "user__display_name", "user__email",
-                                                    "user__department", "status"))
-    progress = (ModuleProgress.objects.filter(module__course=course, module__archived_at__isnull=True)
-                .order_by("user_id").values_list("user_id", "module_id", "completed_at")
-                .iterator(chunk_size=CHUNK))
+    enrollments, progress_rows = matrix_queries(filters, course)
+    progress = progress_rows.iterator(chunk_size=CHUNK)
     column = {module_id: i for i, (module_id, _) in enumerate(modules)}
     pending = next(progress, None)
     for user_id, name, email, department, status in enrollments.iterator(chunk_size=CHUNK):
@@ -103,7 +118,9 @@ def matrix_rows(filters: ReportFilters, course: Course) -> Iterator[list]:
             if pending[0] == user_id:
                 cells[column[pending[1]]] = "已完成" if pending[2] else "学习中"
             pending = next(progress, None)
-        yield [name or email.split("@")[0], email, department, STATUS_LABELS[status], *cells]
+        # The module cells are three fixed words: only the person's own fields need the formula check.
+        yield CleanRow([cell_text(name or email.split("@")[0]), cell_text(email), cell_text(department),
+                        STATUS_LABELS[status], *cells])
 
 
 def write_xlsx(rows: Iterable[list], target) -> int:
@@ -156,15 +173,16 @@ class ExportLogEntry:
     download_url: str = ""
 
 
-def export_log_entries(*, limit: int = 100) -> list[ExportLogEntry]:
-    """The export log as HR sees it: every finished background export within EXPORT_LINK_DAYS
-    links its file (the email is only a notification); the others say where they are."""
+def export_log_entries(*, user, limit: int = 100) -> list[ExportLogEntry]:
+    """The export log as HR sees it: each of ``user``'s own finished background exports within
+    EXPORT_LINK_DAYS links its file (the email is only a notification; a file is its requester's,
+    as the download view checks); the others say where they are."""
     logs = list(ExportLog.objects.select_related("user")[:limit])
     fresh_since = timezone.now() - timedelta(days=settings.EXPORT_LINK_DAYS)
     entries = []
     for log in logs:
         entry = ExportLogEntry(log, _status(log, fresh_since))
-        if entry.status == "finished":
+        if entry.status == "finished" and log.user_id == user.pk:
             entry.download_url = reverse("hr:export_download", args=[export_token(log)])
         entries.append(entry)
     return entries

@@ -22,11 +22,15 @@ STATUSES = [
 
 
 class ReportFilterForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=Course.objects.filter(archived_at__isnull=True),
-                                    required=False, empty_label=_("All courses"), label=_("Course"))
+    course = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Course"))
     cohort = forms.IntegerField(required=False, widget=forms.Select, label=_("Cohort"))
     department = forms.CharField(required=False, max_length=100, label=_("Department"))
-    manager = forms.IntegerField(required=False, widget=forms.Select, label=_("Manager"))
+    # The manager is typed, not picked from a list of every manager (834 in the demo organisation):
+    # `manager_search` takes an email, employee number or exact name and resolves to `manager`, the id
+    # that links and bookmarks carry. Works without JavaScript; the page shows who was matched.
+    manager_search = forms.CharField(required=False, max_length=254, label=_("Manager"), help_text=_(
+        "The manager's email, employee number or full name."))
+    manager = forms.IntegerField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=[("", _("Any status")), *STATUSES], required=False, label=_("Status"))
     due_from = forms.DateField(required=False, label=_("Due from"), widget=forms.DateInput(attrs={"type": "date"}))
     due_to = forms.DateField(required=False, label=_("Due until"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -35,12 +39,49 @@ class ReportFilterForm(forms.Form):
     completed_to = forms.DateField(required=False, label=_("Completed until"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, cohorts=(), managers=(), departments=(), **kwargs):
+    def __init__(self, *args, courses=(), cohorts=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.cohort_ids = {pk for pk, _name in cohorts}
+        self.fields["course"].choices = [("", _("All courses")), *courses]
         self.fields["cohort"].widget.choices = [("", _("All cohorts")), *cohorts]
-        self.fields["manager"].widget.choices = [("", _("All managers")), *managers]
         self.fields["department"].widget = forms.Select(choices=[("", _("All departments")),
                                                                  *((d, d) for d in departments)])
+        self.fields["manager_search"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_cohort(self) -> int | None:
+        cohort = self.cleaned_data.get("cohort")
+        if cohort is not None and cohort not in self.cohort_ids:
+            raise forms.ValidationError(_("There is no cohort with this id."))
+        return cohort
+
+    def clean(self) -> dict:
+        data = super().clean()
+        text = (data.get("manager_search") or "").strip()
+        if text:
+            self._manager_from_text(data, text)
+        elif data.get("manager") is not None:
+            manager = _managers().filter(pk=data["manager"]).first()
+            if manager is None:
+                self.add_error("manager", _("There is no manager with this id."))
+            else:
+                self.data = self.data.copy()
+                self.data["manager_search"] = manager.email  # show who the link means
+        return data
+
+    def _manager_from_text(self, data: dict, text: str) -> None:
+        matches = list(_managers().filter(Q(email__iexact=text) | Q(employee_no=text) | Q(display_name=text))
+                       .order_by("email")[:5])
+        if len(matches) == 1:
+            data["manager"] = matches[0].pk
+        elif not matches:
+            self.add_error("manager_search", _("No manager has this email, employee number or name."))
+        else:
+            self.add_error("manager_search", _("Several managers match: %(emails)s. Type one email.") % {
+                "emails": ", ".join(m.email for m in matches)})
+
+
+def _managers():
+    return User.objects.filter(reports__isnull=False).distinct()
 
 
 @dataclass(frozen=True)
@@ -65,11 +106,15 @@ class ReportFilters:
         if not form.is_valid():
             return cls(invalid=True)
         data = form.cleaned_data
-        course = data.get("course")
-        return cls(course_id=course.pk if course else None, cohort_id=data.get("cohort"),
+        return cls(course_id=data.get("course"), cohort_id=data.get("cohort"),
                    department=data.get("department") or "", manager_id=data.get("manager"),
                    status=data.get("status") or "", due_from=data.get("due_from"), due_to=data.get("due_to"),
                    completed_from=data.get("completed_from"), completed_to=data.get("completed_to"))
+
+    def as_query(self) -> dict:
+        """The filters as the report form's own query parameters (what links and bookmarks carry)."""
+        names = {"course_id": "course", "cohort_id": "cohort", "manager_id": "manager"}
+        return {names.get(k, k): v for k, v in self.as_dict().items()}
 
     def as_dict(self) -> dict:
         """The filters as query-string values; never called on invalid filters (they have none)."""
@@ -116,8 +161,8 @@ def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> Que
 
 
 def filter_choices() -> dict:
-    managers = User.objects.filter(reports__isnull=False).distinct().order_by("display_name", "email")
     departments = (User.objects.exclude(department="").order_by("department")
                    .values_list("department", flat=True).distinct())
-    return {"cohorts": [(c.pk, c.name) for c in Cohort.objects.all()],
-            "managers": [(m.pk, m.name) for m in managers], "departments": list(departments)}
+    courses = Course.objects.filter(archived_at__isnull=True).order_by("title").values_list("pk", "title")
+    return {"courses": list(courses), "cohorts": [(c.pk, c.name) for c in Cohort.objects.all()],
+            "departments": list(departments)}

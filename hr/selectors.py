@@ -27,7 +27,7 @@ def report_rows(filters: ReportFilters) -> QuerySet[Enrollment]:
 def overview(filters: ReportFilters) -> list[dict]:
     """Per course: enrolled, by status, completion rate, average best score and active time."""
     rows = (report_rows(filters).order_by().values("course_id", "course__title")
-            .annotate(enrolled=Count("id", filter=~Q(status="left")),
+            .annotate(rows=Count("id"), enrolled=Count("id", filter=~Q(status="left")),
                       not_started=Count("id", filter=Q(status="not_started")),
                       in_progress=Count("id", filter=Q(status="in_progress")),
                       completed=Count("id", filter=Q(status="completed")),
@@ -58,8 +58,13 @@ def by_department(filters: ReportFilters) -> list[dict]:
              "rate": round(100 * r["completed"] / r["enrolled"]) if r["enrolled"] else 0} for r in rows]
 
 
-def report_page(filters: ReportFilters, page: str | int | None):
-    return Paginator(report_rows(filters), PAGE_SIZE).get_page(page)
+def report_page(filters: ReportFilters, page: str | int | None, *, total: int | None = None):
+    """One page of report rows; `total` is the row count when the caller has it (the overview's
+    per-course counts add up to it), which saves counting the same rows twice."""
+    paginator = Paginator(report_rows(filters), PAGE_SIZE)
+    if total is not None:
+        paginator.__dict__["count"] = total  # Paginator.count is a cached_property
+    return paginator.get_page(page)
 
 
 def matrix_page(filters: ReportFilters, course: Course, page: str | int | None) -> dict:

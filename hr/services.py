@@ -190,7 +190,11 @@ def export_enqueue(*, export_id: int) -> bool:
 
 
 def export_write(*, export_id: int) -> ExportLog | None:
-    """Write a background export to EXPORT_DIR, mark it finished and queue its email (once)."""
+    """Write a background export to EXPORT_DIR, mark it finished and queue its email (once).
+
+    Not one transaction, on purpose: the file is written outside the database. A worker claims the
+    row first (``started_at``, a lease of EXPORT_REQUEUE_SECONDS); one that dies leaves the row
+    unfinished and the sweep queues it again (same path). The email is its own retried step."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)
     claimed = ExportLog.objects.filter(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from accounts.roles import role_required
 from courses.models import Course
-from progress.models import Cohort, CourseAssignment, Enrollment
+from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
 from . import selectors, services
 from .charts import horizontal_bars
@@ -33,7 +33,7 @@ def _filters(request) -> tuple[ReportFilterForm, ReportFilters]:
 
 
 def _query(filters: ReportFilters) -> str:
-    return "" if filters.invalid else urlencode(filters.as_dict())
+    return "" if filters.invalid else urlencode(filters.as_query())
 
 
 @hr_required
@@ -41,9 +41,11 @@ def report(request):
     form, filters = _filters(request)
     weeks = selectors.completions_by_week(filters)
     departments = selectors.by_department(filters)
+    overview = selectors.overview(filters)
     context = {
         "form": form, "filters": filters, "query": _query(filters),
-        "overview": selectors.overview(filters), "page": selectors.report_page(filters, request.GET.get("page")),
+        "overview": overview, "page": selectors.report_page(filters, request.GET.get("page"),
+                                                            total=sum(row["rows"] for row in overview)),
         "weeks_chart": horizontal_bars(
             [(w["week"].strftime("%Y-%m-%d"), w["count"], str(w["count"])) for w in weeks[-12:]]),
         "department_chart": horizontal_bars(
@@ -97,7 +99,7 @@ def export(request):
         else:
             messages.success(request, _("This export is large: we will email you a download link when it is "
                                         "ready. It will also be linked from the export log."))
-        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_dict())}")
+        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -112,18 +114,19 @@ def export(request):
 @hr_required
 def export_download(request, token: str):
     log = export_from_token(token)
-    try:
-        handle = open(log.file, "rb") if log is not None and log.file else None  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:  # cleaned up since: the export log says "link expired"
-        handle = None
-    if handle is None:
+    # The link was emailed to the person who asked for the export: it is theirs, not any HR's.
+    if log is None or not log.file or log.user_id != request.user.pk:
         raise Http404
+    try:
+        handle = open(log.file, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:  # cleaned up since: the export log says "link expired"
+        raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
 
 @hr_required
 def export_log(request):
-    return render(request, "hr/export_log.html", {"entries": export_log_entries(),
+    return render(request, "hr/export_log.html", {"entries": export_log_entries(user=request.user),
                                                   "email_tries": settings.EXPORT_EMAIL_MAX_ATTEMPTS})
 
 
@@ -203,7 +206,9 @@ def assignment_withdraw(request, assignment_id: int):
 @hr_required
 def cohort_member_remove(request, cohort_id: int, user_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
-    services.cohort_member_remove(cohort=cohort, user=get_object_or_404(User, pk=user_id))
+    member = get_object_or_404(CohortMember.objects.select_related("user"), cohort=cohort, user_id=user_id,
+                               left_at__isnull=True)
+    services.cohort_member_remove(cohort=cohort, user=member.user)
     messages.success(request, _("Removed from the cohort; their learning history is kept."))
     return redirect("hr:cohort", cohort_id=cohort.pk)
 

@@ -43,18 +43,22 @@ def _next_module(modules: list[dict], statuses: dict[int, str], last_module_id: 
     return next((m for m in modules if statuses.get(m["id"]) != "completed"), None)
 
 
-def course_progress(*, user: User, course: Course) -> CourseProgress:
+def course_progress(*, user: User, course: Course, modules: list[dict] | None = None) -> CourseProgress:
+    """modules: the course's live modules in reading order, when the caller has them (the outline's
+    cached structure); read here otherwise."""
     enrollment = Enrollment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
     if enrollment is None:
         return CourseProgress(course=course, enrollment=None)
     enrollment.course = course
-    return _summaries(user, [enrollment])[0]
+    rows = [{**m, "course_id": course.pk} for m in modules] if modules is not None else None
+    return _summaries(user, [enrollment], rows)[0]
 
 
-def _summaries(user: User, enrollments: list[Enrollment]) -> list[CourseProgress]:
+def _summaries(user: User, enrollments: list[Enrollment], modules: list[dict] | None = None
+               ) -> list[CourseProgress]:
     """Progress of several enrolments from three queries, whatever their number."""
     course_ids = [e.course_id for e in enrollments]
-    modules = _module_rows(course_ids)
+    modules = modules if modules is not None else _module_rows(course_ids)
     rows = list(ModuleProgress.objects.filter(user=user, module__course_id__in=course_ids,
                                               module__archived_at__isnull=True)
                 .values("module_id", "module__course_id", "completed_at", "active_seconds"))

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +20,14 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
+from .activetime import beat_credit, beat_watermark
 from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
+from .rollups import enrollment_rollups_update
 
 # The browser counts active time only while the page is visible and the learner has touched
-# the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every
-# HEARTBEAT_SECONDS. The server accepts at most MAX_BEAT_SECONDS per report and never more
-# than the wall-clock time since the previous report, so totals cannot be inflated.
+# the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every HEARTBEAT_SECONDS.
+# What the server credits is decided in the database, in heartbeat_record's one UPDATE (see
+# progress/activetime.py for the rule and why it bounds every total by wall-clock time + 5 s).
 HEARTBEAT_SECONDS = 15
 IDLE_CUTOFF_SECONDS = 60
 MAX_BEAT_SECONDS = 30
@@ -40,31 +43,34 @@ def enrollment_ensure(*, user: User, course: Course,
         return existing
     try:
         with transaction.atomic():
-            enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course,
-                                                             defaults={"source": source})
+            return Enrollment.objects.create(user=user, course=course, source=source)
     except IntegrityError:  # a parallel request created it
-        enrollment = Enrollment.objects.get(user=user, course=course)
-    return enrollment
+        return Enrollment.objects.get(user=user, course=course)
 
 
 def _progress_row(user: User, module: Module, now: datetime) -> tuple[ModuleProgress, bool]:
     existing = ModuleProgress.objects.filter(user=user, module=module).first()
     if existing is not None:
         return existing, False
+    return _progress_create(user, module, now)
+
+
+def _progress_create(user: User, module: Module, now: datetime) -> tuple[ModuleProgress, bool]:
     try:
         with transaction.atomic():
-            return ModuleProgress.objects.get_or_create(
-                user=user, module=module, defaults={"first_viewed_at": now, "last_viewed_at": now})
-    except IntegrityError:
+            return ModuleProgress.objects.create(user=user, module=module, first_viewed_at=now,
+                                                 last_viewed_at=now), True
+    except IntegrityError:  # a parallel request created it
         return ModuleProgress.objects.get(user=user, module=module), False
 
 
-# Repeated views within this window (a reload, a quick back-and-forth) write nothing. The module
-# page cache (module_page._FINGERPRINT_SQL) serves a stored page only when module_view_record
-# would write nothing: change the two together.
+# Repeated views within this window (a reload, a quick back-and-forth) write nothing.
 VIEW_WRITE_INTERVAL = timedelta(seconds=60)
 
 
+# Not atomic on purpose: each statement stands alone (the row is created once, then timestamps and
+# rollups are overwritten from the database's own rows), so a crash between them loses nothing
+# that the next view does not write again.
 def module_view_record(*, user: User, module: Module, enrollment: Enrollment) -> ModuleProgress:
     now = timezone.now()
     progress, created = _progress_row(user, module, now)
@@ -73,83 +79,143 @@ def module_view_record(*, user: User, module: Module, enrollment: Enrollment) ->
         progress.last_viewed_at = now
     recent = enrollment.last_activity_at and now - enrollment.last_activity_at < VIEW_WRITE_INTERVAL
     if enrollment.last_module_id != module.pk or not recent or enrollment.started_at is None:
-        Enrollment.objects.filter(pk=enrollment.pk).update(last_module=module, last_activity_at=now,
-                                                           started_at=Coalesce(F("started_at"), Value(now)))
+        # Heartbeats only touch the module's row: the enrolment's rollups catch up here.
+        enrollment_rollups_update(user_id=user.pk, course_id=module.course_id, last_module_id=module.pk,
+                                  last_activity_at=now)
     return progress
+
+
+@dataclass
+class ModuleOpened:
+    enrollment: Enrollment
+    progress: ModuleProgress
+    quiz: "QuizState | None"
+
+
+@transaction.atomic
+def module_open(*, user: User, module: Module, data=None, error: str = "") -> ModuleOpened:
+    """What opening a module writes (enrolment, view, the quiz attempt it starts) as one transaction:
+    one commit instead of three, and never a view without its enrolment."""
+    enrollment = enrollment_ensure(user=user, course=module.course)
+    progress = module_view_record(user=user, module=module, enrollment=enrollment)
+    return ModuleOpened(enrollment, progress, module_quiz_open(user=user, module=module, data=data, error=error))
 
 
 def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
-    """Recompute the per-enrolment rollups HR reports read (a few dozen rows at most)."""
-    rows = ModuleProgress.objects.filter(user=user, module__course_id=course_id, module__archived_at__isnull=True)
-    totals = rows.aggregate(started=Min("first_viewed_at"), seconds=Sum("active_seconds"),
-                            done=Count("id", filter=Q(completed_at__isnull=False)), score=Avg("best_score"))
-    Enrollment.objects.filter(user=user, course_id=course_id).update(
-        started_at=totals["started"], active_seconds=totals["seconds"] or 0, modules_completed=totals["done"],
-        average_best_score=totals["score"])
+    """Recompute the per-enrolment rollups HR reports read, in one UPDATE."""
+    enrollment_rollups_update(user_id=user.pk, course_id=course_id)
 
 
-def heartbeat_record(*, user: User, module: Module, seconds: int, reached_end: bool) -> ModuleProgress:
-    now = timezone.now()
-    progress, _ = _progress_row(user, module, now)
-    allowed = max(0, min(seconds, MAX_BEAT_SECONDS))
-    if progress.last_beat_at:
-        elapsed = (now - progress.last_beat_at).total_seconds() + BEAT_GRACE_SECONDS
-        allowed = int(min(allowed, max(elapsed, 0)))
-    ModuleProgress.objects.filter(pk=progress.pk).update(
-        active_seconds=F("active_seconds") + allowed, last_beat_at=now, last_viewed_at=now)
-    Enrollment.objects.filter(user=user, course_id=module.course_id).update(
-        last_activity_at=now, active_seconds=F("active_seconds") + allowed)
-    if reached_end:
-        return module_mark_read(user=user, module=module)
-    progress.refresh_from_db()
-    return progress
+def heartbeat_record(*, user: User, module_id: int, seconds: int, now: datetime | None = None) -> bool:
+    """Credit active time on a module the learner has opened, in one conditional UPDATE.
+
+    False when nothing was updated: no such live module, or the learner never opened it.
+    """
+    now = now or timezone.now()
+    reported = max(0, min(seconds, MAX_BEAT_SECONDS))
+    credit = beat_credit(reported=reported, now=now, grace=BEAT_GRACE_SECONDS)
+    return bool(ModuleProgress.objects.filter(
+        user=user, module_id=module_id, module__archived_at__isnull=True, module__course__archived_at__isnull=True,
+    ).update(active_seconds=F("active_seconds") + credit,
+             last_beat_at=beat_watermark(credit=credit, now=now, grace=BEAT_GRACE_SECONDS), last_viewed_at=now))
 
 
-def module_mark_read(*, user: User, module: Module) -> ModuleProgress:
-    now = timezone.now()
-    progress, _ = _progress_row(user, module, now)
-    ModuleProgress.objects.filter(pk=progress.pk, read_at__isnull=True).update(read_at=now)
-    return _complete_if_ready(progress.pk, module)
+@transaction.atomic
+def module_mark_read(*, user: User, module: Module) -> ModuleProgress | None:
+    """Mark an opened module as read; None when the learner never opened it (nothing written)."""
+    rows = ModuleProgress.objects.filter(user=user, module=module)
+    rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return _complete_if_ready(user, module, rows)
+
+
+def _completion(module: Module, passed_at) -> Case:
+    """completed_at as one expression: kept once set; otherwise the moment both read and (if any) the
+    quiz's pass were true, so a reconcile from attempts and views computes the very same value.
+    ``passed_at`` is the value passed_at gets in the same UPDATE (SET sees the old row)."""
+    if not module.quiz_id:
+        return Case(When(completed_at__isnull=False, then=F("completed_at")), default=F("read_at"))
+    ready = IsNull(F("read_at"), False) & IsNull(passed_at, False)
+    return Case(When(completed_at__isnull=False, then=F("completed_at")),
+                When(ready, then=Greatest(F("read_at"), passed_at)), default=Value(None))
+
+
+@dataclass
+class SubmissionOutcome:
+    attempt: Attempt
+    graded_now: bool
+    progress: ModuleProgress
+
+
+@transaction.atomic
+def quiz_submission_record(*, user: User, module: Module, attempt_id: int, data) -> SubmissionOutcome:
+    """Grade the posted attempt against this module's quiz and record the result, all in one transaction.
+
+    Submitting a graded attempt again records it again, which changes nothing once applied (and
+    heals a result that was never recorded). Raises AttemptRefused or InvalidResponse with nothing
+    written.
+    """
+    quiz = module.quiz
+    result = quiz_services.attempt_submit(user=user, quiz=quiz, attempt_id=attempt_id, data=data,
+                                          questions=quiz_selectors.current_questions(quiz))
+    progress = quiz_result_record(user=user, module=module, attempt=result.attempt)
+    return SubmissionOutcome(result.attempt, result.graded_now, progress)
 
 
 def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> ModuleProgress:
-    now = timezone.now()
-    progress, _ = _progress_row(user, module, now)
-    ModuleProgress.objects.filter(pk=progress.pk).update(
-        best_score=Greatest(Coalesce(F("best_score"), Value(0)), Value(attempt.score)))
+    """Fold one graded attempt into the module's progress, rollups and certificate. Idempotent:
+    best score is a maximum, passed_at the earliest passing submission, completion is set once."""
+    if attempt.status != Attempt.Status.SUBMITTED or attempt.quiz_id != module.quiz_id or attempt.user_id != user.pk:
+        raise ValueError(f"attempt {attempt.pk} is not a graded attempt of {user.pk} on quiz {module.quiz_id}")
+    passed_at = F("passed_at")
     if attempt.passed:
-        ModuleProgress.objects.filter(pk=progress.pk, passed_at__isnull=True).update(passed_at=now)
-    progress = _complete_if_ready(progress.pk, module)
-    enrollment_rollup_refresh(user=user, course_id=module.course_id)
-    return progress
+        passed_at = Least(Coalesce(F("passed_at"), Value(attempt.submitted_at)), Value(attempt.submitted_at))
+    changes = {"best_score": Greatest(Coalesce(F("best_score"), Value(0)), Value(attempt.score)),
+               "passed_at": passed_at, "completed_at": _completion(module, passed_at)}
+    rows = ModuleProgress.objects.filter(user=user, module=module)
+    if not rows.update(**changes):  # graded without a recorded view (a view always creates the row)
+        _progress_create(user, module, attempt.submitted_at)
+        rows.update(**changes)
+    return _complete_if_ready(user, module, rows, refresh_rollups=True)
 
 
-def _complete_if_ready(progress_id: int, module: Module) -> ModuleProgress:
-    ready = Q(read_at__isnull=False) & (Q(passed_at__isnull=False) if module.quiz_id else Q())
-    updated = ModuleProgress.objects.filter(ready, pk=progress_id, completed_at__isnull=True).update(
-        completed_at=timezone.now())
-    progress = ModuleProgress.objects.select_related("user").get(pk=progress_id)
-    if updated:
-        enrollment_rollup_refresh(user=progress.user, course_id=module.course_id)
-        course_completion_check(user=progress.user, course=module.course)
+def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: bool = False
+                       ) -> ModuleProgress | None:
+    """rows: the queryset of the learner's one progress row on the module (None if there is none)."""
+    if not refresh_rollups:
+        ready = rows.filter(completed_at__isnull=True, read_at__isnull=False)
+        if module.quiz_id:
+            ready = ready.filter(passed_at__isnull=False)
+        refresh_rollups = bool(ready.update(completed_at=_completion(module, F("passed_at"))))
+    progress = rows.first()
+    if progress is None:
+        return None
+    if refresh_rollups:
+        enrollment_rollup_refresh(user=user, course_id=module.course_id)
+    if progress.completed_at is not None:
+        course_completion_check(user=user, course=module.course)
     return progress
 
 
 def course_completion_check(*, user: User, course: Course) -> Certificate | None:
-    required = Module.objects.live().filter(course=course, required=True)
-    done = ModuleProgress.objects.filter(user=user, module__in=required, completed_at__isnull=False)
-    if done.count() < required.count():
+    """Issue the certificate once every required live module is complete (one query when not yet)."""
+    done = ModuleProgress.objects.filter(user=user, module=OuterRef("pk"), completed_at__isnull=False)
+    if Module.objects.live().filter(course=course, required=True).exclude(Exists(done)).exists():
         return None
     return certificate_issue(user=user, course=course)
 
 
 def certificate_issue(*, user: User, course: Course) -> Certificate:
+    """Issue once (a unique constraint decides a race) and mark the enrolment completed. Callers run
+    it inside their recording transaction; run alone, a crash between the two statements leaves a
+    certificate whose enrolment the next call (or progress_reconcile) marks completed."""
     existing = Certificate.objects.filter(user=user, course=course).first()
     if existing:
+        Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(
+            completed_at=existing.issued_at)
         return existing
     now = timezone.now()
     seconds = ModuleProgress.objects.filter(user=user, module__course=course).aggregate(
-        total=Sum("active_seconds"))["total"] or 0
+        total=Coalesce(Sum("active_seconds"), 0))["total"]
     code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
     try:
         with transaction.atomic():
@@ -168,10 +234,12 @@ class ReflectionInvalid(ValueError):
 
 def reflection_save(*, user: User, module: Module, key: str, text: str) -> Reflection:
     if f'data-key="{key}"' not in module.body_html or 'data-widget="reflection"' not in module.body_html:
-        raise ReflectionInvalid("这个模块没有这道思考题。")
+        raise ReflectionInvalid(_("This module has no such reflection prompt."))
+    if not ModuleProgress.objects.filter(user=user, module=module).exists():
+        raise ReflectionInvalid(_("Open this module before answering its prompts."))
     if len(text) > REFLECTION_MAX_LENGTH:
-        raise ReflectionInvalid(f"回答最多 {REFLECTION_MAX_LENGTH} 个字符。")
-    reflection, _ = Reflection.objects.update_or_create(
+        raise ReflectionInvalid(_("Answers are at most %(count)s characters long.") % {"count": REFLECTION_MAX_LENGTH})
+    reflection, _created = Reflection.objects.update_or_create(
         user=user, module=module, key=key, defaults={"text": text})
     return reflection
 
@@ -192,13 +260,13 @@ class QuizState:
 
 def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
     """The module's quiz as this learner sees it: their open attempt (started when allowed), the last
-    result and its review, and what stands in the way of a new attempt."""
+    result and its review, and what stands in the way of a new attempt. One query for the attempts
+    (the questions come from the per-version cache), however long the history."""
     quiz = module.quiz
     if quiz is None:
         return None
     state = QuizState(questions=quiz_selectors.current_questions(quiz), error=error)
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz, status__in=[Attempt.Status.SUBMITTED,
-                                                                            Attempt.Status.OPEN]))
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
     submitted = sorted((a for a in attempts if a.status == Attempt.Status.SUBMITTED),
                        key=lambda a: a.submitted_at, reverse=True)
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
@@ -210,8 +278,10 @@ def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") 
         if state.last.quiz_version == quiz.version:
             state.review = attempt_review(state.last, state.questions, reveal=state.reveal)
     try:
-        state.open_attempt = quiz_services.attempt_start(user=user, quiz=quiz, questions=state.questions,
-                                                         existing=open_attempt)
+        state.open_attempt = quiz_services.attempt_start(
+            user=user, quiz=quiz, questions=state.questions, existing=open_attempt,
+            history=quiz_selectors.AttemptHistory(count=len(attempts),
+                                                  submitted_at=[a.submitted_at for a in submitted]))
     except quiz_selectors.AttemptNotAllowed as refusal:
         state.blocked, state.retry_at = refusal.reason, refusal.retry_at
     else:
@@ -226,6 +296,8 @@ def exercise_submit(*, user: User, module: Module, key: str, answers: Mapping[st
     sheet = module.exercises.get(key) if isinstance(key, str) else None
     if sheet is None:
         raise exercises.ExerciseInvalid(_("This module has no such exercise."))
+    if not ModuleProgress.objects.filter(user=user, module=module).exists():
+        raise exercises.ExerciseInvalid(_("Open this module before answering its exercises."))
     graded = exercises.grade(sheet, answers)
     try:
         with transaction.atomic():

@@ -2,31 +2,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
 from courses.content.exercises import ExerciseInvalid
 from courses.models import Module
+from courses.structure import course_structure
 from quizzes.grading import InvalidResponse
-from quizzes.models import Attempt, QuestionResult
-from quizzes.selectors import current_questions
-from quizzes.services import StaleAttempt, attempt_submit, question_retry
+from quizzes.models import QuestionResult
+from quizzes.services import AttemptRefused, question_retry
 
-from . import module_page, selectors, services
+from . import selectors, services
 from .certificates import certificate_pdf
 from .models import Certificate
 
 
 def course_outline(request, course_slug: str):
     course = course_selectors.course_get(slug=course_slug)
-    parts = course_selectors.course_parts_with_modules(course=course)
+    structure = course_structure(course=course, version=course.structure_at)
     context = {
-        "course": course, "parts": parts,
-        "total_minutes": sum(m.minutes for p in parts for m in p.modules.all()),
-        "progress": selectors.course_progress(user=request.user, course=course),
+        "course": course, "parts": structure.parts,
+        "total_minutes": sum(m["minutes"] for m in structure.modules),
+        "progress": selectors.course_progress(user=request.user, course=course, modules=structure.modules),
     }
     return render(request, "progress/outline.html", context)
 
@@ -49,16 +49,14 @@ def course_continue(request, course_slug: str):
 
 
 def _module_context(request, module: Module, *, data=None, error: str = "") -> dict:
-    siblings = course_selectors.module_siblings(course=module.course)
-    index = next(i for i, m in enumerate(siblings) if m["id"] == module.id)
-    enrollment = services.enrollment_ensure(user=request.user, course=module.course)
-    progress = services.module_view_record(user=request.user, module=module, enrollment=enrollment)
+    structure = course_structure(course=module.course, version=module.structure_at)
+    previous, following, position = structure.neighbours(module.pk)
+    opened = services.module_open(user=request.user, module=module, data=data, error=error)
+    progress = opened.progress
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "position": index + 1, "module_count": len(siblings),
-        "quiz": services.module_quiz_open(user=request.user, module=module, data=data, error=error),
+        "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
+        "quiz": opened.quiz,
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
@@ -68,15 +66,18 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
 
 @login_required
 def module_player(request, course_slug: str, module_slug: str):
-    page = module_page.fingerprint(request, course_slug=course_slug, module_slug=module_slug)
-    html = module_page.cached(page)
-    if html is None:
-        module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-        context = _module_context(request, module)
-        html = render_to_string("progress/module.html", {**context, "csrf_token": module_page.CSRF_PLACEHOLDER},
-                                request)
-        module_page.store(page, html, context["quiz"])
-    return HttpResponse(module_page.with_csrf(request, html))
+    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+    return render(request, "progress/module.html", _module_context(request, module))
+
+
+SUBMIT_REFUSALS = {
+    "unknown": _lazy("This quiz form is not valid (the attempt is not one of yours). Reload the page and try "
+                     "again."),
+    "other_quiz": _lazy("This answer sheet belongs to another quiz, so it cannot be graded here. Reload the "
+                        "page and answer this module's quiz."),
+    "closed": _lazy("This attempt was closed without being graded. Reload the page for a new attempt."),
+    "stale": _lazy("The quiz was updated while you were answering. Please answer it again."),
+}
 
 
 @require_POST
@@ -88,19 +89,15 @@ def quiz_submit(request, course_slug: str, module_slug: str):
     url = reverse("progress:module", args=[course_slug, module_slug])
     attempt_id = request.POST.get("attempt", "")
     try:
-        result = attempt_submit(user=request.user, attempt_id=int(attempt_id) if attempt_id.isdigit() else 0,
-                                data=request.POST, questions=current_questions(module.quiz))
-    except Attempt.DoesNotExist:
-        return HttpResponse(_("This quiz form is not valid. Reload the page and try again."), status=400)
+        services.quiz_submission_record(user=request.user, module=module, data=request.POST,
+                                        attempt_id=int(attempt_id) if attempt_id.isdigit() else 0)
+    except AttemptRefused as refusal:
+        return render(request, "progress/quiz_refused.html", {
+            "module": module, "message": SUBMIT_REFUSALS[refusal.reason], "url": url}, status=400)
     except InvalidResponse as problem:
         error = _("Your answers could not be graded: %(reason)s") % {"reason": problem}
         context = _module_context(request, module, data=request.POST, error=error)
         return render(request, "progress/module.html", context, status=400)
-    except StaleAttempt:
-        messages.warning(request, _("The quiz was updated while you were answering. Please answer it again."))
-        return redirect(f"{url}#quiz")
-    if result.graded_now:
-        services.quiz_result_record(user=request.user, module=module, attempt=result.attempt)
     return redirect(f"{url}#quiz-result")
 
 
@@ -108,23 +105,27 @@ def quiz_submit(request, course_slug: str, module_slug: str):
 @login_required
 def module_read(request, course_slug: str, module_slug: str):
     module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-    services.module_mark_read(user=request.user, module=module)
+    if services.module_mark_read(user=request.user, module=module) is None:
+        return HttpResponse(_("Open the module before marking it as read."), status=400)
     return redirect(reverse("progress:module", args=[course_slug, module_slug]) + "#quiz")
 
 
 @require_POST
 @login_required
 def heartbeat(request, module_id: int):
-    module = get_object_or_404(Module.objects.live().select_related("course"), pk=module_id)
     try:
         seconds = int(request.POST.get("seconds", "0"))
     except ValueError:
-        return JsonResponse({"error": "seconds must be a whole number"}, status=400)
-    progress = services.heartbeat_record(user=request.user, module=module, seconds=seconds,
-                                         reached_end=request.POST.get("reached_end") == "1")
-    return JsonResponse({"active_seconds": progress.active_seconds,
-                         "read": progress.read_at is not None,
-                         "completed": progress.completed_at is not None})
+        return JsonResponse({"error": _("seconds must be a whole number")}, status=400)
+    if request.POST.get("reached_end") == "1":
+        module = get_object_or_404(Module.objects.live().select_related("course"), pk=module_id,
+                                   course__archived_at__isnull=True)
+        if services.heartbeat_record(user=request.user, module_id=module_id, seconds=seconds):
+            services.module_mark_read(user=request.user, module=module)
+            return JsonResponse({"ok": True, "read": True})
+    elif services.heartbeat_record(user=request.user, module_id=module_id, seconds=seconds):
+        return JsonResponse({"ok": True})
+    return JsonResponse({"error": _("Open this module before reporting time on it.")}, status=404)
 
 
 @require_POST

@@ -37,15 +37,29 @@ def _questions_of_version(quiz_id: int, version: int, updated_at) -> tuple[Quest
     return tuple(questions)
 
 
-def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None) -> None:
+@dataclass(frozen=True)
+class AttemptHistory:
+    """What the limits need from a learner's attempts, when the caller has already read them."""
+
+    count: int  # every attempt, abandoned ones included
+    submitted_at: list[datetime]  # newest first
+
+
+def attempt_history(*, user: User, quiz: Quiz) -> AttemptHistory:
+    rows = list(Attempt.objects.filter(user=user, quiz=quiz).values_list("status", "submitted_at"))
+    submitted = sorted((at for status, at in rows if status == Attempt.Status.SUBMITTED), reverse=True)
+    return AttemptHistory(count=len(rows), submitted_at=submitted)
+
+
+def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None,
+                    history: AttemptHistory | None = None) -> None:
     """Raise AttemptNotAllowed when the attempt limit or the cooldown stands in the way."""
-    submitted = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.SUBMITTED)
-    if quiz.max_attempts and submitted.count() >= quiz.max_attempts:
+    history = history or attempt_history(user=user, quiz=quiz)
+    if quiz.max_attempts and len(history.submitted_at) >= quiz.max_attempts:
         raise AttemptNotAllowed("max_attempts")
-    if quiz.cooldown_minutes:
-        last = submitted.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
-        retry_at = last + timedelta(minutes=quiz.cooldown_minutes) if last else None
-        if retry_at and retry_at > (now or timezone.now()):
+    if quiz.cooldown_minutes and history.submitted_at:
+        retry_at = history.submitted_at[0] + timedelta(minutes=quiz.cooldown_minutes)
+        if retry_at > (now or timezone.now()):
             raise AttemptNotAllowed("cooldown", retry_at)
 
 

@@ -5,14 +5,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 
 from .grading import InvalidResponse, clean_response, is_correct
 from .models import Attempt, Choice, Question, QuestionResult, Quiz
-from .selectors import attempt_allowed
+from .selectors import AttemptHistory, attempt_allowed, attempt_history
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,23 @@ def _question_upsert(quiz: Quiz, question: Question | None, data: QuestionData, 
 FIELD_PREFIX = "q-"
 
 
-class StaleAttempt(Exception):
+class AttemptRefused(Exception):
+    """The posted attempt cannot be graded here; nothing was written. ``reason`` says why:
+
+    "unknown" (no such attempt of this learner), "other_quiz" (an attempt of another quiz),
+    "closed" (abandoned), "stale" (the quiz changed after the attempt began).
+    """
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class StaleAttempt(AttemptRefused):
     """The quiz changed after the attempt was started; its form no longer matches."""
+
+    def __init__(self):
+        super().__init__("stale")
 
 
 @dataclass
@@ -104,10 +119,11 @@ class SubmitResult:
 
 
 def attempt_start(*, user: User, quiz: Quiz, questions: list[Question],
-                  existing: Attempt | bool | None = False) -> Attempt:
+                  existing: Attempt | bool | None = False, history: AttemptHistory | None = None) -> Attempt:
     """The learner's open attempt on the current quiz version, creating one if needed.
 
-    ``existing`` is the open attempt when the caller has already loaded it (None: there is none).
+    ``existing`` is the open attempt when the caller has already loaded it (None: there is none),
+    ``history`` the learner's attempts on this quiz likewise.
     """
     attempt = existing if existing is not False else (
         Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.OPEN).first())
@@ -115,12 +131,12 @@ def attempt_start(*, user: User, quiz: Quiz, questions: list[Question],
         return attempt
     if attempt is not None:
         Attempt.objects.filter(pk=attempt.pk).update(status=Attempt.Status.ABANDONED)
-    attempt_allowed(user=user, quiz=quiz)
-    number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
+    history = history or attempt_history(user=user, quiz=quiz)
+    attempt_allowed(user=user, quiz=quiz, history=history)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
-                user=user, quiz=quiz, number=number, quiz_version=quiz.version,
+                user=user, quiz=quiz, number=history.count + 1, quiz_version=quiz.version,
                 pass_mark=quiz.pass_mark, layout=_shuffled_layout(questions))
     except IntegrityError:  # a parallel request opened it first
         return Attempt.objects.get(user=user, quiz=quiz, status=Attempt.Status.OPEN)
@@ -136,31 +152,50 @@ def _shuffled_layout(questions: list[Question]) -> dict:
     return layout
 
 
-def attempt_submit(*, user: User, attempt_id: int, data, questions: list[Question]) -> SubmitResult:
-    """Grade an open attempt once. A repeated or concurrent submit returns the graded attempt.
+def attempt_get_for_submit(*, user: User, quiz: Quiz, attempt_id: int) -> Attempt:
+    """The learner's attempt of this very quiz, or AttemptRefused (ids come from a form)."""
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptRefused("unknown")
+    if attempt.quiz_id != quiz.pk:
+        raise AttemptRefused("other_quiz")
+    if attempt.status == Attempt.Status.ABANDONED:
+        raise AttemptRefused("closed")
+    if attempt.status == Attempt.Status.OPEN and attempt.quiz_version != quiz.version:
+        raise StaleAttempt
+    return attempt
 
-    ``data`` is the posted form (a QueryDict). Raises InvalidResponse for tampered or
-    incomplete input and StaleAttempt when the quiz changed since the attempt began.
+
+def attempt_submit(*, user: User, quiz: Quiz, attempt_id: int, data, questions: list[Question]) -> SubmitResult:
+    """Grade an open attempt of this quiz once, against the quiz version it was started on.
+
+    A repeated or concurrent submit returns the graded attempt (graded_now False). ``data`` is the
+    posted form (a QueryDict). Raises AttemptRefused (StaleAttempt included) and InvalidResponse
+    for tampered or incomplete input, in each case before anything is written.
     """
-    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, user=user)
+    attempt = attempt_get_for_submit(user=user, quiz=quiz, attempt_id=attempt_id)
     if attempt.status == Attempt.Status.SUBMITTED:
         return SubmitResult(attempt, graded_now=False)
-    if attempt.status == Attempt.Status.ABANDONED or attempt.quiz_version != attempt.quiz.version:
-        Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
-            status=Attempt.Status.ABANDONED)
-        raise StaleAttempt
     responses = _read_responses(attempt, questions, data)
     outcomes = {q.key: is_correct(q.answer_key(q.current_choices), responses[q.key]) for q in questions}
     score = round(100 * sum(outcomes.values()) / len(outcomes)) if outcomes else 100
-    now = timezone.now()
-    with transaction.atomic():
-        won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
-            status=Attempt.Status.SUBMITTED, submitted_at=now, responses=responses,
-            outcomes=outcomes, score=score, passed=score >= attempt.pass_mark)
+    graded = {"status": Attempt.Status.SUBMITTED, "submitted_at": timezone.now(), "responses": responses,
+              "outcomes": outcomes, "score": score, "passed": score >= attempt.pass_mark}
+    # Part of the caller's transaction when there is one (no savepoint: any error undoes it all).
+    with transaction.atomic(savepoint=False):
+        # The row lock taken by this UPDATE serialises concurrent submits: only one finds it open.
+        won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN,
+                                     quiz_version=quiz.version).update(**graded)
         if won:
             _record_results(user, questions, outcomes)
-    attempt.refresh_from_db()
-    return SubmitResult(attempt, graded_now=bool(won))
+    if not won:
+        attempt.refresh_from_db()
+        if attempt.status != Attempt.Status.SUBMITTED:
+            raise AttemptRefused("closed")
+        return SubmitResult(attempt, graded_now=False)
+    for name, value in graded.items():
+        setattr(attempt, name, value)
+    return SubmitResult(attempt, graded_now=True)
 
 
 def _read_responses(attempt: Attempt, questions: list[Question], data) -> dict:
@@ -188,23 +223,26 @@ def _read_responses(attempt: Attempt, questions: list[Question], data) -> dict:
 
 
 def _record_results(user: User, questions: list[Question], outcomes: dict[str, bool]) -> None:
-    existing = {r.question_id: r for r in QuestionResult.objects.filter(
-        user=user, question__in=[q.pk for q in questions])}
-    for question in questions:
-        result = existing.get(question.pk) or QuestionResult(user=user, question=question)
-        result.last_correct = outcomes[question.key]
-        result.wrong_count += 0 if result.last_correct else 1
-        result.save()
+    """Upsert the learner's latest answer per question in one statement (PostgreSQL and SQLite)."""
+    if not questions:
+        return
+    table = QuestionResult._meta.db_table
+    now = timezone.now()
+    rows = [(user.pk, q.pk, outcomes[q.key], 0 if outcomes[q.key] else 1, now) for q in questions]
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, question_id, last_correct, wrong_count, updated_at) VALUES {values} "
+            f"ON CONFLICT (user_id, question_id) DO UPDATE SET last_correct = excluded.last_correct, "
+            f"wrong_count = {table}.wrong_count + excluded.wrong_count, updated_at = excluded.updated_at",
+            [value for row in rows for value in row])
 
 
 def question_retry(*, user: User, question: Question, raw) -> bool:
-    """Answer one question again from the 错题本; a right answer takes it off the list."""
+    """Answer one question again from the 错题本; a right answer takes it off the list. One upsert,
+    so two retries at once both count (a read-then-save lost one of them)."""
     choices = [c for c in question.choices.all() if c.version == question.version]
     key = question.answer_key(choices)
     correct = is_correct(key, clean_response(key, raw))
-    result, _ = QuestionResult.objects.get_or_create(
-        user=user, question=question, defaults={"last_correct": correct})
-    result.last_correct = correct
-    result.wrong_count += 0 if correct else 1
-    result.save()
+    _record_results(user, [question], {question.key: correct})
     return correct

@@ -48,8 +48,13 @@ def recipient_of(user: User, opt_outs: dict[int, frozenset[str]]) -> Recipient:
                      opt_outs=opt_outs.get(user.pk, frozenset()))
 
 
+ENROLLMENT_FIELDS = ["id", "user_id", "enrolled_at", "due_date", "last_activity_at", "completed_at",
+                     "assignment_id", "assignment__withdrawn_at", "course__title", "user__manager_id"]
+
+
 def _enrollments(now: datetime):
-    """Live enrollments still to finish, plus recently completed ones (for congratulations)."""
+    """Live enrollments still to finish, plus recently completed ones (for congratulations), as rows
+    of plain values: building 10,000 model instances with their people was most of a dispatch."""
     live_member = CohortMember.objects.filter(cohort_id=OuterRef("assignment__cohort_id"),
                                               user_id=OuterRef("user_id"), left_at__isnull=True)
     certificate = Certificate.objects.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))
@@ -59,19 +64,24 @@ def _enrollments(now: datetime):
             .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=since))
             .filter(unassigned_at__isnull=True, course__archived_at__isnull=True)
             .annotate(in_cohort=Exists(live_member), certificate_code=Subquery(certificate.values("code")[:1]))
-            .select_related("user__manager", "course", "assignment")
-            .only("id", "user_id", "course_id", "enrolled_at", "due_date", "last_activity_at", "completed_at",
-                  "assignment_id", "assignment__withdrawn_at", "course__title", *people))
+            .values(*ENROLLMENT_FIELDS, *people, "in_cohort", "certificate_code"))
 
 
-def _facts(row: Enrollment, opt_outs: dict[int, frozenset[str]]) -> Facts:
-    withdrawn = bool(row.assignment_id and (row.assignment.withdrawn_at or not row.in_cohort))
-    manager = row.user.manager
-    return Facts(enrollment_id=row.pk, learner=recipient_of(row.user, opt_outs), course_title=row.course.title,
-                 enrolled_at=row.enrolled_at, due_date=row.due_date, last_activity_at=row.last_activity_at,
-                 completed_at=row.completed_at, withdrawn=withdrawn,
-                 manager=recipient_of(manager, opt_outs) if manager else None,
-                 certificate_code=row.certificate_code)
+def _person(row: dict, prefix: str, opt_outs: dict[int, frozenset[str]]) -> Recipient:
+    email = row[f"{prefix}email"]
+    return Recipient(id=row[f"{prefix}id"], email=email, name=row[f"{prefix}display_name"] or email.split("@")[0],
+                     timezone=row[f"{prefix}timezone"], language=row[f"{prefix}language"],
+                     is_active=row[f"{prefix}is_active"], opted_in=row[f"{prefix}reminder_opt_in"],
+                     opt_outs=opt_outs.get(row[f"{prefix}id"], frozenset()))
+
+
+def _facts(row: dict, opt_outs: dict[int, frozenset[str]]) -> Facts:
+    withdrawn = bool(row["assignment_id"] and (row["assignment__withdrawn_at"] or not row["in_cohort"]))
+    return Facts(enrollment_id=row["id"], learner=_person(row, "user__", opt_outs),
+                 course_title=row["course__title"], enrolled_at=row["enrolled_at"], due_date=row["due_date"],
+                 last_activity_at=row["last_activity_at"], completed_at=row["completed_at"], withdrawn=withdrawn,
+                 manager=_person(row, "user__manager__", opt_outs) if row["user__manager_id"] else None,
+                 certificate_code=row["certificate_code"])
 
 
 def fact_batches(*, now: datetime, batch_size: int = BATCH_SIZE,
@@ -85,8 +95,8 @@ def fact_batches(*, now: datetime, batch_size: int = BATCH_SIZE,
         rows = list(query.filter(pk__gt=last).order_by("pk")[:batch_size])
         if not rows:
             return
-        last = rows[-1].pk
-        people = {r.user_id for r in rows} | {r.user.manager_id for r in rows if r.user.manager_id}
+        last = rows[-1]["id"]
+        people = {r["user_id"] for r in rows} | {r["user__manager_id"] for r in rows if r["user__manager_id"]}
         opt_outs = _opt_outs(people)
         yield [_facts(row, opt_outs) for row in rows]
         if len(rows) < batch_size:
@@ -121,14 +131,26 @@ def done_keys(candidates: list[Candidate]) -> set[tuple]:
 
 def live_candidate(*, log: ReminderLog, now: datetime) -> Candidate | None:
     """Re-check a queued reminder against live data at send time: same rule, period and recipient."""
+    return live_candidates(logs=[log], now=now)[log.pk]
+
+
+def live_candidates(*, logs: list[ReminderLog], now: datetime) -> dict[int, Candidate | None]:
+    """live_candidate for a batch of logs: the enrolment facts of all of them in one read."""
     rules = active_rules()
-    if log.enrollment_id:
-        batch = next(fact_batches(now=now, enrollment_ids=[log.enrollment_id]), [])
-        found = batch_candidates(batch, rules, now)
-    else:
-        found = digest_candidates(rules, digest_recipients(user_ids=[log.recipient_id]), now)
-    return next((c for c in found if c.rule.pk == log.rule_id and c.period == log.period
-                 and c.recipient.id == log.recipient_id), None)
+    enrollment_ids = [log.enrollment_id for log in logs if log.enrollment_id]
+    found = {}
+    for batch in (fact_batches(now=now, enrollment_ids=enrollment_ids) if enrollment_ids else []):
+        for c in batch_candidates(batch, rules, now):
+            found[(c.rule.pk, c.period, c.recipient.id, c.enrollment_id)] = c
+    result = {}
+    for log in logs:
+        if log.enrollment_id:
+            result[log.pk] = found.get((log.rule_id, log.period, log.recipient_id, log.enrollment_id))
+            continue
+        digests = digest_candidates(rules, digest_recipients(user_ids=[log.recipient_id]), now)
+        result[log.pk] = next((c for c in digests if c.rule.pk == log.rule_id and c.period == log.period
+                               and c.recipient.id == log.recipient_id), None)
+    return result
 
 
 @dataclass

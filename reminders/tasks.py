@@ -25,3 +25,14 @@ def reminder_send_task(log_id: int) -> str:
     if not ReminderLog.objects.filter(pk=log_id).exists():
         return "gone"
     return services.reminder_send(log_id=log_id)
+
+
+@shared_task(name="progress.reminders.send_batch", ignore_result=True, acks_late=True,
+             soft_time_limit=services.SEND_BATCH * 5, time_limit=services.SEND_BATCH * 5 + 10)
+def reminder_send_batch_task(log_ids: list[int]) -> dict:
+    """What the dispatcher queues: up to SEND_BATCH reminders over one SMTP connection; one that
+    fails transiently goes on as its own reminder_send_task, retried with backoff."""
+    return services.reminders_send_batch(
+        log_ids=log_ids,
+        retry_later=lambda log_id: reminder_send_task.apply_async(
+            (log_id,), countdown=settings.REMINDER_RETRY_BACKOFF_SECONDS))

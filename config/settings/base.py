@@ -248,7 +248,7 @@ REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 # (REMINDER_DISPATCH_MINUTES, how often beat runs the dispatcher, is read by config/celery.py.)
 # REMINDER_REQUEUE_SECONDS: a reminder queued (or claimed by a worker) this long ago without being
 # sent is queued again by the next dispatch: covers a lost message or a worker killed mid-send.
-# Keep it well above the send task's time limit (60 s).
+# Keep it well above the batch send task's time limit (260 s): a batch claims its rows up front.
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
 # REMINDER_RETRY_BACKOFF_SECONDS: first retry delay after an SMTP/connection error (doubles, capped).
 REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", "30"))

@@ -13,6 +13,18 @@ class ModuleTextForm(forms.Form):
                                      "autocapitalize": "off", "wrap": "off"}))
     base = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, module=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module = module
+
+    def clean_base(self) -> int | None:
+        """The revision the trainer started from must be one of this module's (the id is posted)."""
+        base = self.cleaned_data.get("base")
+        if base is not None and self.module is not None and not self.module.revisions.filter(pk=base).exists():
+            raise forms.ValidationError(_("This form started from a revision of another module. Reload the "
+                                          "editor and make your change again."))
+        return base
+
 
 class NewModuleForm(forms.Form):
     part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.none(), empty_label=None)

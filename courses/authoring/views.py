@@ -88,7 +88,7 @@ def module_edit(request, course_slug: str, module_slug: str):
         form = ModuleTextForm(initial={"text": latest.source if latest else module.source,
                                        "base": latest.pk if latest else None})
         return render(request, "authoring/editor.html", _editor_context(request, module, form))
-    form = ModuleTextForm(request.POST)
+    form = ModuleTextForm(request.POST, module=module)
     if not form.is_valid():
         return render(request, "authoring/editor.html", _editor_context(request, module, form), status=400)
     save = services.revision_publish if request.POST.get("action") == "publish" else services.revision_save_draft
@@ -160,9 +160,12 @@ def revision_restore(request, course_slug: str, module_slug: str, number: int):
     module = selectors.trainer_module_get(course_slug=course_slug, module_slug=module_slug)
     revision = selectors.revision_get(module=module, number=number)
     base = request.POST.get("base", "")
-    outcome = services.revision_restore(module=module, revision=revision, author=request.user,
-                                        base_id=int(base) if base.isdigit() else None)
     history = reverse("authoring:history", args=[course_slug, module_slug])
+    if base and not (base.isdigit() and module.revisions.filter(pk=int(base)).exists()):
+        return HttpResponse(_("This form started from a revision of another module. Reload the history and "
+                              "restore again."), status=400)
+    outcome = services.revision_restore(module=module, revision=revision, author=request.user,
+                                        base_id=int(base) if base else None)
     if outcome.conflict:
         messages.error(request, _("Someone saved this module while you were looking at its history. "
                                   "Check the newest revision, then restore again."))

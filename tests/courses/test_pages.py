@@ -1,7 +1,6 @@
 """Catalogue, outline and module pages as a learner meets them."""
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -55,17 +54,9 @@ def test_archived_module_is_hidden(learner_client, imported_course, course_dir):
     assert "m-1-3" not in page
 
 
-MODULE_PAGE_QUERIES = 10
-# Session, user, and the module page's fingerprint.
-CACHED_MODULE_PAGE_QUERIES = 3
-
-
-def queries_for(client, url: str, *, rendered: bool = True) -> list[dict]:
-    """Queries for the page once the first visit has created the learner's rows; `rendered` empties
-    the cache first so the page is built rather than served from the module page cache."""
+def queries_for(client, url: str) -> list[dict]:
+    """Queries for the page once a first visit has created the learner's rows."""
     client.get(url)
-    if rendered:
-        cache.clear()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return context.captured_queries
@@ -80,15 +71,3 @@ def test_pages_use_the_same_number_of_queries_for_3_or_40_modules(db, tmp_path, 
     call_command("import_content", str(big))
     many = len(queries_for(learner_client, url))
     assert few == many, f"{url}: {few} queries with 3 modules, {many} with 40"
-
-
-def test_module_page_query_budget(learner_client, imported_course):
-    queries = queries_for(learner_client, "/courses/test-course/m-1-1/")
-    assert len(queries) <= MODULE_PAGE_QUERIES, [q["sql"] for q in queries]
-
-
-def test_module_page_seen_again_is_served_with_three_queries(learner_client, imported_course):
-    url = "/courses/test-course/m-1-1/"
-    rendered = queries_for(learner_client, url)
-    repeated = queries_for(learner_client, url, rendered=False)
-    assert len(repeated) <= CACHED_MODULE_PAGE_QUERIES < len(rendered), [q["sql"] for q in repeated]

@@ -41,7 +41,10 @@ def module(db, course_dir):
     return Module.objects.get(slug="m-1-1")
 
 
-def submit(client, module, key="cohort", **answers):
+def submit(client, module, key="cohort", *, opened=True, **answers):
+    """Post answers as the module page would; the learner has the page open unless opened=False."""
+    if opened:
+        client.get(f"/courses/test-course/{module.slug}/")
     data = {"key": key, **{f"b-{name}": value for name, value in answers.items()}}
     return client.post(f"/progress/exercises/{module.pk}/", data)
 
@@ -124,8 +127,13 @@ def test_signing_in_is_required(client, module):
     assert not ExerciseResult.objects.exists()
 
 
-def test_a_cached_module_page_shows_a_new_result_at_once(learner_client, module):
+def test_the_module_page_shows_a_new_result_at_once(learner_client, module):
     learner_client.get("/courses/test-course/m-1-1/")
-    learner_client.get("/courses/test-course/m-1-1/")  # now served from the page cache
     submit(learner_client, module, d7="25", better="a")
     assert page_state(learner_client)["cohort"]["solved"] is True
+
+
+def test_answers_to_a_module_never_opened_are_refused(learner_client, module):
+    response = submit(learner_client, module, opened=False, d7="25", better="a")
+    assert response.status_code == 400 and "请先打开本模块" in response.json()["error"]
+    assert not ExerciseResult.objects.exists()

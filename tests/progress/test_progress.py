@@ -52,17 +52,21 @@ def test_heartbeats_are_capped_per_beat_and_by_elapsed_time(learner_client, lear
     module = modules[0]
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        beat(learner_client, module, 15)
-        beat(learner_client, module, 500)  # same instant: only the grace period is allowed
+        learner_client.get("/courses/test-course/m-1-1/")
+        beat(learner_client, module, 15)  # right after the page view: only the grace is allowed
+        beat(learner_client, module, 500)  # same instant, grace already used: nothing
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         beat(learner_client, module, 500)  # long gap: still capped per beat
     progress = ModuleProgress.objects.get(user=learner, module=module)
-    assert progress.active_seconds == 15 + 5 + MAX_BEAT_SECONDS
+    assert progress.active_seconds == 5 + 0 + MAX_BEAT_SECONDS
 
 
 def test_bad_heartbeat_input_is_refused(learner_client, modules):
     assert learner_client.post(f"/progress/beat/{modules[0].pk}/", {"seconds": "x"}).status_code == 400
     assert learner_client.post("/progress/beat/99999/", {"seconds": 5}).status_code == 404
+    # A module this learner never opened: nothing to credit.
+    assert learner_client.post(f"/progress/beat/{modules[0].pk}/", {"seconds": 5}).status_code == 404
+    assert not ModuleProgress.objects.exists()
     assert learner_client.get(f"/progress/beat/{modules[0].pk}/").status_code == 405
 
 

@@ -23,6 +23,7 @@ def test_save_edit_and_see_only_your_own_answer(client, learner, module_with_pro
 
     url = f"/progress/reflections/{module_with_prompt.pk}/"
     client.force_login(learner)
+    client.get("/courses/test-course/m-1-1/")
     assert client.post(url, {"key": "my-plan", "text": "先做用户访谈"}).json()["ok"] is True
     assert client.post(url, {"key": "my-plan", "text": "先看数据再访谈"}).status_code == 200
     assert Reflection.objects.get(user=learner).text == "先看数据再访谈"
@@ -43,6 +44,7 @@ def saved_reflections(client) -> dict:
     ({"key": "my-plan", "text": "长" * 5001}, "最多 5000"),
 ])
 def test_bad_reflection_saves_are_refused(learner_client, module_with_prompt, data, error):
+    learner_client.get("/courses/test-course/m-1-1/")
     response = learner_client.post(f"/progress/reflections/{module_with_prompt.pk}/", data)
     assert response.status_code == 400 and error in json.loads(response.content)["error"]
     assert not Reflection.objects.exists()

@@ -215,20 +215,23 @@ def test_each_email_arrives_once_even_when_the_dispatcher_runs_twice(stack, smtp
 
 def test_a_worker_killed_mid_send_loses_nothing_and_duplicates_nothing(stack, smtp, learners):
     expected = learners(8)
-    smtp.inbox.delay = 0.4
+    smtp.inbox.delay = 1.0  # long enough for a busy machine to notice the third one in flight
     smtp.start()
     first = stack.start_worker()
     stack.dispatch()
     wait_for(lambda: smtp.inbox.started >= 3, "the third email to be in flight")
-    stack.kill(first)  # SIGKILL while the SMTP transaction of the third email is open
-    assert len(smtp.inbox.recipients()) == 2
-    assert ReminderLog.objects.filter(status="sending").count() == 1
+    stack.kill(first)  # SIGKILL while the SMTP transaction of an email is open
+    delivered = len(smtp.inbox.recipients())
+    assert 2 <= delivered < 8 and smtp.inbox.started == delivered + 1
+    # The batch claimed all eight before sending: the one in flight and those after it wait.
+    assert ReminderLog.objects.filter(status="sending").count() == 8 - delivered
 
     smtp.inbox.delay = 0
     stack.start_worker()
-    wait_for(lambda: len(smtp.inbox.recipients()) == 7, "the queued emails")  # the orphan waits...
+    # The batch task may come back from the broker to the new worker, or the next dispatch takes
+    # over the rows claimed too long ago: either way each email goes out once.
     time.sleep(REQUEUE_SECONDS)
-    assert "1 queued again" in stack.dispatch()  # ...until the next dispatch takes it over
+    stack.dispatch()
     wait_for(lambda: all_sent(8), "every reminder to be sent")
     time.sleep(0.5)
     assert smtp.inbox.recipients() == expected
