@@ -4,6 +4,7 @@ through the same middleware stack). Selected with DJANGO_ROOT_URLCONF=bench.urls
 from django.urls import path
 from django.views.generic import TemplateView
 
+from config.urls import handler400, handler500  # noqa: F401 - the site's error pages
 from config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

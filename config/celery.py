@@ -31,6 +31,12 @@ app.conf.beat_schedule = {
         "schedule": timedelta(minutes=int(os.environ.get("REMINDER_DISPATCH_MINUTES", "15"))),
         "options": {"expires": 600},
     },
+    # Exports that could not be queued (broker down) or whose worker died, and emails to retry.
+    "hr-exports-sweep": {
+        "task": "hr.exports.sweep",
+        "schedule": timedelta(minutes=int(os.environ.get("EXPORT_SWEEP_MINUTES", "5"))),
+        "options": {"expires": 240},
+    },
     # Retention of the audit log (AUDIT_RETENTION_DAYS): PIPL wants old entries gone on schedule.
     "audit-retention-purge": {
         "task": "audit.retention_purge",

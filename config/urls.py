@@ -21,3 +21,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("progress.urls")),
 ]
+
+# Error pages that need neither the database nor the request body (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

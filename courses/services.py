@@ -27,13 +27,14 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
-from .content.documents import MAX_FILE_BYTES, parse_document
+from .content.documents import parse_document
 from .content.exercises import answer_sheet
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
-from .content.rendering import Library, render_body, render_question
-from .content.sanitise import RENDER_VERSION, render_markdown
+from .content.rendering import Library, Rendered
+from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
+from .render_cache import content_tree_render, source_render
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -79,14 +80,16 @@ class ModuleResult:
 
 
 def content_validate(*, root: Path) -> list[ContentProblem]:
-    _, problems = load_content(root)
-    return problems
+    """Every problem the import would meet: the same loading, limits, parsing and rendering."""
+    courses, problems = load_content(root)
+    return problems or content_tree_render(courses=courses)
 
 
 @transaction.atomic
 def content_import(*, root: Path, force: bool = False) -> ImportReport:
     """Import every course below ``root``; nothing is written unless all of it is valid."""
     courses, problems = load_content(root)
+    problems = problems or content_tree_render(courses=courses)
     if problems:
         raise ContentInvalid(problems)
     report = ImportReport()
@@ -120,10 +123,7 @@ def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Modul
     if library is not None:
         problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
                      if d.name == "resource" and d.args and d.args not in library.resources]
-    size = len(source.text.encode("utf-8"))
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(1, f"the text is {size // 1024} KB; the limit is "
-                                f"{MAX_FILE_BYTES // 1024} KB (split the module)"))
+    problems = problems or source_render(source, library)  # the render needs a clean text
     slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
     if module is not None and isinstance(slug, str) and slug != module.slug:
         problems.append(Problem(front_matter_line(source.text, "slug"),
@@ -236,11 +236,12 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
-    module.body_html, module.toc = render_body(source.doc, library)
+    rendered = _rendered(source, library)
+    module.body_html, module.toc = rendered.body_html, rendered.toc
     module.exercises = {d.exercise.key: answer_sheet(d.exercise) for d in source.doc.directives if d.exercise}
     if source.doc.has_quiz:
         module.quiz = module.quiz or Quiz.objects.create(title=module.title)
-        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source))
+        quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
 
@@ -284,7 +285,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
     else:
         _track(course, source, report, f"course {source.slug}")
         meta = source.doc.meta
-        course.description_html, _ = render_markdown(source.doc.body)
+        course.description_html = _rendered(source).body_html
         course.pass_mark = meta["pass_mark"]
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
@@ -368,15 +369,21 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
         return part
     _track(part, source, report, f"part {source.slug}")
     part.order = source.doc.meta["order"]
-    part.description_html, _ = render_markdown(source.doc.body)
+    part.description_html = _rendered(source).body_html
     part.save()
     return part
 
 
-def _question_data(source: SourceFile) -> list[QuestionData]:
+def _rendered(source: SourceFile, library: Library | None = None) -> Rendered:
+    """What validation rendered (content_import and module_problems render every valid text)."""
+    if source.rendered is None and (problems := source_render(source, library)):
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+    return source.rendered
+
+
+def _question_data(source: SourceFile, rendered: Rendered) -> list[QuestionData]:
     data = []
-    for question in source.doc.questions:
-        html = render_question(question)
+    for question, html in zip(source.doc.questions, rendered.questions, strict=True):
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],

@@ -4,10 +4,14 @@ and safe to open in a spreadsheet: no cell can turn into a formula."""
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -160,3 +164,37 @@ def export_from_token(token: str) -> ExportLog | None:
     except (signing.BadSignature, KeyError, TypeError):
         return None
     return ExportLog.objects.filter(pk=export_id, finished_at__isnull=False).first()
+
+
+@dataclass
+class ExportLogEntry:
+    log: ExportLog
+    status: str  # "served", "finished", "expired", "failed", "waiting", "running" or "queued"
+    download_url: str = ""
+
+
+def export_log_entries(*, user, limit: int = 100) -> list[ExportLogEntry]:
+    """The export log as HR sees it: each of ``user``'s own finished background exports within
+    EXPORT_LINK_DAYS links its file (the email is only a notification; a file is its requester's,
+    as the download view checks); the others say where they are."""
+    logs = list(ExportLog.objects.select_related("user")[:limit])
+    fresh_since = timezone.now() - timedelta(days=settings.EXPORT_LINK_DAYS)
+    entries = []
+    for log in logs:
+        entry = ExportLogEntry(log, _status(log, fresh_since))
+        if entry.status == "finished" and log.user_id == user.pk:
+            entry.download_url = reverse("hr:export_download", args=[export_token(log)])
+        entries.append(entry)
+    return entries
+
+
+def _status(log: ExportLog, fresh_since) -> str:
+    if log.finished_at is not None:
+        if not log.file:
+            return "served"  # a small export, downloaded straight away
+        return "finished" if log.finished_at >= fresh_since and Path(log.file).exists() else "expired"
+    if log.failed_at is not None:
+        return "failed"
+    if log.error == "queue_unavailable":
+        return "waiting"
+    return "running" if log.started_at else "queued"

@@ -1,16 +1,20 @@
 """HR writes: cohorts, assignments, extensions, exports. Each is one transaction: all of it or nothing."""
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
 from courses.models import Course
@@ -20,6 +24,9 @@ from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
 from .models import DueDateExtension, ExportLog
 from .uploads import UploadRow
+
+logger = logging.getLogger(__name__)
+QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
 
 
 class HRInvalid(ValueError):
@@ -153,36 +160,109 @@ def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, 
 
 
 def export_start(*, user: User, kind: str, filters: ReportFilters) -> ExportLog:
-    """Log an export; a big one is queued (finished_at stays empty), a small one is served now."""
+    """Log an export; a big one is queued (finished_at stays empty), a small one is served now.
+
+    A big one that cannot be queued (the broker is down) stays in the log as waiting; the sweep
+    queues it once the broker is back (export_sweep)."""
     rows = apply_filters(annotated_enrollments(), filters).count()
     background = rows > settings.EXPORT_ASYNC_ROWS
     export = ExportLog.objects.create(user=user, kind=kind, filters=filters.as_dict(), row_count=rows,
                                       finished_at=None if background else timezone.now())
     if background:
-        from .tasks import report_export_task  # tasks call this module: import here, not at the top
-
-        transaction.on_commit(lambda: report_export_task.delay(export.pk))
+        transaction.on_commit(lambda: export_enqueue(export_id=export.pk))
+        export.refresh_from_db()
     return export
 
 
-def export_write(*, export_id: int) -> ExportLog | None:
-    """Write a background export to EXPORT_DIR, mark it finished and email its link (once).
+def export_enqueue(*, export_id: int) -> bool:
+    """Hand a background export to the queue; False when the broker is unreachable (the row says so)."""
+    from .tasks import report_export_task  # tasks call this module: import here, not at the top
 
-    Not one transaction, on purpose: the file is written outside the database. A crash before the
-    row is marked finished leaves it unfinished, and the redelivered task writes the file again
-    (same path); only a crash between marking it finished and sending the email loses the email.
-    """
-    export = ExportLog.objects.filter(pk=export_id, finished_at__isnull=True).select_related("user").first()
-    if export is None:
-        return None
+    ExportLog.objects.filter(pk=export_id).update(attempts=F("attempts") + 1, queued_at=timezone.now())
+    try:
+        report_export_task.delay(export_id)
+    except QUEUE_ERRORS:
+        logger.warning("export %s could not be queued; the sweep will queue it again", export_id, exc_info=True)
+        ExportLog.objects.filter(pk=export_id, finished_at__isnull=True).update(
+            queued_at=None, error="queue_unavailable")
+        return False
+    return True
+
+
+def export_write(*, export_id: int) -> ExportLog | None:
+    """Write a background export to EXPORT_DIR, mark it finished and queue its email (once).
+
+    Not one transaction, on purpose: the file is written outside the database. A worker claims the
+    row first (``started_at``, a lease of EXPORT_REQUEUE_SECONDS); one that dies leaves the row
+    unfinished and the sweep queues it again (same path). The email is its own retried step."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)
+    claimed = ExportLog.objects.filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=stale), pk=export_id, finished_at__isnull=True,
+        failed_at__isnull=True).update(started_at=now, error="")
+    export = ExportLog.objects.filter(pk=export_id).select_related("user").first()
+    if not claimed or export is None:
+        return None  # finished, failed, gone, or another worker has it
     directory = Path(settings.EXPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     suffix = "xlsx" if export.kind.endswith("xlsx") else "csv"
     path = directory / f"export-{export.pk}.{suffix}"
     rows = write_xlsx(export_rows(export), path) if suffix == "xlsx" else _csv_file_write(export, path)
-    ExportLog.objects.filter(pk=export.pk).update(row_count=rows, file=str(path), finished_at=timezone.now())
-    _export_ready_email(export, rows)
+    ExportLog.objects.filter(pk=export.pk).update(row_count=rows, file=str(path), finished_at=timezone.now(),
+                                                  email_due_at=timezone.now())
+    _email_enqueue(export.pk)
     return export
+
+
+def _email_enqueue(export_id: int) -> None:
+    from .tasks import export_email_task
+
+    try:
+        export_email_task.delay(export_id)
+    except QUEUE_ERRORS:
+        logger.warning("export %s: email not queued; the sweep will", export_id, exc_info=True)
+
+
+def export_email_send(*, export_id: int) -> bool:
+    """Send the "export ready" email if it is due; on an SMTP error, schedule the next try with
+    backoff (the sweep queues it). True when sent. The file is linked on the export log anyway."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)  # a worker killed mid-send
+    claimed = ExportLog.objects.filter(pk=export_id, finished_at__isnull=False, email_sent_at__isnull=True,
+                                       email_due_at__lte=now).update(email_due_at=lease,
+                                                                     email_attempts=F("email_attempts") + 1)
+    export = ExportLog.objects.filter(pk=export_id).select_related("user").first()
+    if not claimed or export is None or export.user is None:
+        return False
+    try:
+        _export_ready_email(export, export.row_count or 0)
+    except (smtplib.SMTPException, OSError) as error:
+        gave_up = export.email_attempts >= settings.EXPORT_EMAIL_MAX_ATTEMPTS
+        delay = min(settings.EXPORT_EMAIL_BACKOFF_SECONDS * 2 ** (export.email_attempts - 1), 3600)
+        ExportLog.objects.filter(pk=export_id).update(
+            email_error=str(error)[:300], email_due_at=None if gave_up else now + timedelta(seconds=delay))
+        logger.warning("export %s: email failed (try %s)", export_id, export.email_attempts, exc_info=True)
+        return False
+    ExportLog.objects.filter(pk=export_id).update(email_sent_at=timezone.now(), email_due_at=None, email_error="")
+    return True
+
+
+def export_sweep(*, now: datetime | None = None) -> dict:
+    """Beat's pass over unfinished work: queue exports that were never queued (broker down) or
+    whose worker vanished, give up on those tried EXPORT_MAX_ATTEMPTS times (marked failed, shown
+    on the export log), and queue the emails that are due for another try."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.EXPORT_REQUEUE_SECONDS)
+    pending = ExportLog.objects.filter(finished_at__isnull=True, failed_at__isnull=True).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=stale)).filter(Q(started_at__isnull=True) | Q(started_at__lt=stale))
+    tired = pending.filter(attempts__gte=settings.EXPORT_MAX_ATTEMPTS)
+    failed = tired.update(failed_at=now, error="gave_up")
+    queued = [pk for pk in pending.values_list("pk", flat=True) if export_enqueue(export_id=pk)]
+    emails = list(ExportLog.objects.filter(finished_at__isnull=False, email_sent_at__isnull=True,
+                                           email_due_at__lte=now).values_list("pk", flat=True))
+    for pk in emails:
+        _email_enqueue(pk)
+    return {"queued": len(queued), "failed": failed, "emails": len(emails)}
 
 
 def _csv_file_write(export: ExportLog, path: Path) -> int:

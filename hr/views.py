@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -7,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
@@ -16,10 +18,9 @@ from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
 from . import selectors, services
 from .charts import horizontal_bars
-from .exports import csv_lines, export_from_token, export_rows, write_xlsx
+from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
 from .forms import AssignForm, CohortForm, ExtensionForm
-from .models import ExportLog
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -92,7 +93,12 @@ def export(request):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
     log = services.export_start(user=request.user, kind=kind, filters=filters)
     if log.finished_at is None:
-        messages.success(request, _("This export is large: we will email you a download link when it is ready."))
+        if log.error == "queue_unavailable":
+            messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
+                                        "export log and starts by itself once the queue is back."))
+        else:
+            messages.success(request, _("This export is large: we will email you a download link when it is "
+                                        "ready. It will also be linked from the export log."))
         return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
@@ -111,13 +117,17 @@ def export_download(request, token: str):
     # The link was emailed to the person who asked for the export: it is theirs, not any HR's.
     if log is None or not log.file or log.user_id != request.user.pk:
         raise Http404
-    return FileResponse(open(log.file, "rb"), as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
+    try:
+        handle = open(log.file, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:  # cleaned up since: the export log says "link expired"
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
 
 @hr_required
 def export_log(request):
-    logs = ExportLog.objects.select_related("user")[:100]
-    return render(request, "hr/export_log.html", {"logs": logs})
+    return render(request, "hr/export_log.html", {"entries": export_log_entries(user=request.user),
+                                                  "email_tries": settings.EXPORT_EMAIL_MAX_ATTEMPTS})
 
 
 @hr_required
@@ -135,7 +145,7 @@ def _cohort_members(form: CohortForm) -> tuple[list[User], services.UploadReport
     if source == "manager":
         return services.members_from_manager(form.cleaned_data["manager"]), None
     upload = form.cleaned_data["upload"]
-    report = services.upload_match(read_upload(upload.name, upload.read()))
+    report = services.upload_match(read_upload(upload.name, upload, upload.size))
     return report.matched, report
 
 
@@ -153,7 +163,7 @@ def cohort_create(request):
                                             created_by=request.user, follows_departments=follows,
                                             description=form.cleaned_data["description"])
         except UploadUnreadable as problem:
-            form.add_error("upload", UPLOAD_ERRORS.get(str(problem), str(problem)))
+            form.add_error("upload", _upload_error(problem))
         except services.HRInvalid as problem:
             if str(problem) != "unmatched_rows":
                 form.add_error(None, HR_ERRORS.get(str(problem), str(problem)))
@@ -236,9 +246,17 @@ HR_ERRORS = {
     "not_later": _("The new due date must be later than the current one."),
 }
 UPLOAD_ERRORS = {
-    "too_big": _("The file is larger than 2 MB."),
-    "unknown_type": _("Upload a .csv or .xlsx file."),
-    "encoding": _("The CSV file is neither UTF-8 nor GB18030."),
-    "not_xlsx": _("The file is not a readable XLSX workbook."),
-    "too_many_rows": _("The file has more than 20,000 rows."),
+    "too_big": gettext_lazy("The file is larger than 2 MB."),
+    "too_big_unzipped": gettext_lazy("The workbook unpacks to more than 16 MB; keep only the list of emails in it."),
+    "unknown_type": gettext_lazy("Upload a .csv or .xlsx file."),
+    "encoding": gettext_lazy("The CSV file is neither UTF-8 nor GB18030."),
+    "utf16_no_bom": gettext_lazy("The CSV file looks like UTF-16 text; save it as “CSV UTF-8” and upload it again."),
+    "nul": gettext_lazy("Row %(row)s contains a NUL byte: this is not a plain-text CSV file. Save it as “CSV UTF-8”."),
+    "not_csv": gettext_lazy("Row %(row)s cannot be read as CSV (a field is too long or badly quoted)."),
+    "not_xlsx": gettext_lazy("The file is not a readable XLSX workbook."),
+    "too_many_rows": gettext_lazy("The file has more than 20,000 rows."),
 }
+
+
+def _upload_error(problem: UploadUnreadable) -> str:
+    return UPLOAD_ERRORS.get(str(problem), str(problem)) % {"row": problem.row}

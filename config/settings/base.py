@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.FormCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,9 +104,18 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that is down or unreachable must not fail requests: the cache falls back to process
+# memory (config/cache.py) and tries Redis again after CACHE_RETRY_SECONDS; connecting and each
+# command give up after REDIS_TIMEOUT_SECONDS instead of hanging a worker.
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                        "RETRY_SECONDS": CACHE_RETRY_SECONDS},
+        }
     }
 else:
     # A real (per-process) cache, so allauth's rate limits still hold on a laptop.
@@ -224,7 +234,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Queueing a task while the broker is down fails fast (the caller records it and moves on)
+# instead of holding the request through kombu's default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Reminder emails (reminders/; see the README's "Reminder emails" section).
@@ -242,6 +257,15 @@ REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECO
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))
 EXPORT_LINK_DAYS = int(os.environ.get("EXPORT_LINK_DAYS", "7"))
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
+# Background exports that never reached a worker (broker down, lost message, killed worker) are
+# queued again by beat's sweep (EXPORT_SWEEP_MINUTES, read by config/celery.py) this long after they
+# were last queued or started; after EXPORT_MAX_ATTEMPTS tries one is marked failed on the export log.
+EXPORT_REQUEUE_SECONDS = int(os.environ.get("EXPORT_REQUEUE_SECONDS", "900"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "5"))
+# The "export ready" email: retried by the sweep after an SMTP error, first after
+# EXPORT_EMAIL_BACKOFF_SECONDS (doubling, at most 1 h apart), at most EXPORT_EMAIL_MAX_ATTEMPTS times.
+EXPORT_EMAIL_BACKOFF_SECONDS = int(os.environ.get("EXPORT_EMAIL_BACKOFF_SECONDS", "60"))
+EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8"))
 
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
@@ -318,3 +342,17 @@ LOGGING = {
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
+
+# Content rendering budget (courses/content/budget.py): each file is rendered in a forked child
+# that is killed past this many seconds or this much memory; the file is refused with a message.
+CONTENT_RENDER_SECONDS = float(os.environ.get("CONTENT_RENDER_SECONDS", "5"))
+CONTENT_RENDER_MEMORY_MB = int(os.environ.get("CONTENT_RENDER_MEMORY_MB", "512"))
+
+# Uploads (config/uploads.py): every file is streamed and at most FILE_UPLOAD_MAX_BYTES of it kept
+# in memory; a bigger one reaches the form with its size and no content, and is refused by size.
+# The largest upload any form accepts is 2 MB (HR cohort lists); GIFT and module files 256 KB.
+FILE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
+
+# The 503 page shown while the database is unreachable asks clients to retry after this long.
+SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))

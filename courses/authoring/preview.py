@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from courses.content.loader import SourceFile
-from courses.content.rendering import render_body, render_question
+from courses.content.rendering import Rendered
 from courses.library import library_for_course
 from courses.models import Module
+from courses.render_cache import source_render
 from courses.services import module_neighbours, module_problems, module_source
 from quizzes.syntax import Problem
 
@@ -53,30 +54,30 @@ def module_preview(*, module: Module, text: str) -> Preview:
     preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module,
                                                     library=library))
     meta = source.doc.meta
-    try:
-        body_html, toc = render_body(source.doc, library)
-    except Exception:  # a half-typed directive must not break the preview; its problem is listed
-        body_html, toc = "", []
+    if source.rendered is None:
+        # A text with problems is still previewed as far as it renders (within the same budget);
+        # its problems are listed, and a render that fails shows an empty preview.
+        source_render(source, library)
+    rendered = source.rendered or Rendered("")
     objectives = meta.get("objectives") if isinstance(meta.get("objectives"), list) else []
     preview.module = PreviewModule(title=str(meta.get("title", "")), objectives=objectives,
-                                   body_html=body_html, toc=toc, minutes=meta.get("minutes", ""))
-    _questions(preview, module)
+                                   body_html=rendered.body_html, toc=rendered.toc,
+                                   minutes=meta.get("minutes", ""))
+    _questions(preview, module, rendered.questions)
     return preview
 
 
-def _questions(preview: Preview, module: Module) -> None:
+def _questions(preview: Preview, module: Module, pieces: list[dict]) -> None:
     stored = {}
     if module.quiz_id:
         stored = {q["key"]: q for q in module.quiz.questions.values("key", "fingerprint", "is_active")}
-    for question in preview.source.doc.questions:
+    empty = {"text_html": "", "explanation_html": "", "choices": []}  # the text did not render
+    for index, question in enumerate(preview.source.doc.questions):
         # The same digest quizzes.services.quiz_sync stores: equal means "same question version".
         digest = hashlib.sha256(question.fingerprint().encode("utf-8")).hexdigest()
         old = stored.get(question.key)
         status = "new" if old is None else ("same" if old["fingerprint"] == digest else "changed")
-        try:
-            html = render_question(question)
-        except Exception:  # incomplete question: its problem is listed, the preview goes on
-            html = {"text_html": "", "explanation_html": "", "choices": []}
+        html = pieces[index] if index < len(pieces) else empty
         preview.questions.append(QuestionPreview(
             question.key, question.kind, status, html["text_html"], html["explanation_html"],
             html["choices"], question.answer))

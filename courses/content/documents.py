@@ -10,6 +10,7 @@ from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 from .directives import Directive, parse_directives
 from .frontmatter import parse_front_matter
 from .images import image_problems
+from .limits import limit_problems
 
 MAX_FILE_BYTES = 256 * 1024
 QUIZ_MARKER = "=== quiz ==="
@@ -45,6 +46,11 @@ def read_source(path: Path) -> tuple[str | None, list[Problem]]:
 def parse_document(text: str, schema: str) -> Document:
     """Parse a module, part or course file's text. ``schema`` is 'module', 'part' or 'course'."""
     doc = Document(schema=schema)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        doc.problems.append(Problem(1, f"the text is {size // 1024} KB; the limit is "
+                                    f"{MAX_FILE_BYTES // 1024} KB (split the module)"))
+        return doc
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -54,6 +60,10 @@ def parse_document(text: str, schema: str) -> Document:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         doc.problems.append(Problem(1, "front matter is not closed: add a '---' line after its fields"))
+        return doc
+    # Before any parser sees the text: these are the shapes that would make one crash or crawl.
+    doc.problems = limit_problems(lines, end + 1)
+    if doc.problems:
         return doc
     doc.meta, problems = parse_front_matter(lines[1:end], 2, schema)
     doc.problems.extend(problems)

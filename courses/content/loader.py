@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from quizzes.syntax import Problem
 
 from . import glossary as glossary_format
+from .budget import Overrun, run_bounded
 from .documents import Document, parse_document, read_source
 from .glossary import GLOSSARY_FILE, Glossary, parse_glossary
+from .rendering import Library, Rendered, render_document
 from .resources import RESOURCES_DIR, Resource, parse_resource, resource_kind
 
 COURSE_FILE = "_course.md"
@@ -34,6 +38,7 @@ class SourceFile:
     path: Path
     text: str
     doc: Document
+    rendered: Rendered | None = field(default=None, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
@@ -99,6 +104,33 @@ class Collector:
         return SourceFile(path, text, doc)
 
 
+def render_sources(sources: list[SourceFile], library: Library | None = None) -> list[list[Problem]]:
+    """Render each source (setting ``source.rendered``) under the render budget, as the import
+    stores it; the problems of each, empty when it rendered."""
+    seconds, memory_mb = settings.CONTENT_RENDER_SECONDS, settings.CONTENT_RENDER_MEMORY_MB
+    outcomes = run_bounded(lambda doc: render_document(doc, library), [s.doc for s in sources],
+                           seconds=seconds, memory_mb=memory_mb)
+    problems = []
+    for source, outcome in zip(sources, outcomes, strict=True):
+        if isinstance(outcome, Overrun):
+            problems.append([Problem(source.doc.body_first_line, overrun_message(outcome))])
+        else:
+            source.rendered = outcome
+            problems.append([])
+    return problems
+
+
+def overrun_message(overrun: Overrun) -> str:
+    advice = "simplify the text or split the module"
+    return {
+        "time": f"rendering this text takes longer than {settings.CONTENT_RENDER_SECONDS:g} s, the "
+                f"limit; {advice}",
+        "memory": f"rendering this text needs more than {settings.CONTENT_RENDER_MEMORY_MB} MB, the "
+                  f"limit; {advice}",
+        "recursion": f"the text is nested too deeply to render; {advice}",
+    }.get(overrun.kind, f"the text cannot be rendered ({overrun.detail or overrun.kind}); {advice}")
+
+
 def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
     """Load every course below ``root`` (a content folder, one course folder, or one file)."""
     collector = Collector()
@@ -123,7 +155,9 @@ def _read_single(path: Path, collector: Collector) -> None:
     elif path.parent.name == RESOURCES_DIR:
         _read_resource(path, collector)
     else:
-        collector.read(path, {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module"))
+        source = collector.read(path, {COURSE_FILE: "course", PART_FILE: "part"}.get(path.name, "module"))
+        if source is not None and not source.doc.problems:  # a file alone: without its course's library
+            collector.add(path, render_sources([source])[0])
 
 
 def _subdirs(path: Path) -> list[Path]:

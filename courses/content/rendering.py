@@ -36,8 +36,40 @@ class Library:
     resources: dict[str, ResourceLink] = field(default_factory=dict)
 
 
+@dataclass
+class Rendered:
+    """Everything a file's text turns into: body HTML, its table of contents, quiz question HTML."""
+
+    body_html: str
+    toc: list[dict] = field(default_factory=list)
+    questions: list[dict] = field(default_factory=list)
+
+
+def render_document(doc: Document, library: Library | None = None) -> Rendered:
+    """The whole file: a module's body with its directives and quiz, or a course/part description.
+
+    A document with problems is never stored; it is rendered for the editor's preview only, as far
+    as it goes: a half-typed directive or question renders empty instead of failing the page."""
+    if doc.schema != "module":
+        html, toc = render_markdown(doc.body)
+        return Rendered(html, toc)
+    html, toc = render_body(doc, library)
+    empty = {"text_html": "", "explanation_html": "", "choices": []}
+    return Rendered(html, toc, [_piece(doc, empty, render_question, q) for q in doc.questions])
+
+
+def _piece(doc: Document, empty, render, *args):
+    if not doc.problems:
+        return render(*args)
+    try:
+        return render(*args)
+    except Exception:  # its problem is in doc.problems already
+        return empty
+
+
 def render_body(doc: Document, library: Library | None = None) -> tuple[str, list[dict]]:
-    """The body's HTML and table of contents; the first use of each glossary term links to it."""
+    """The body's HTML and table of contents; the first use of each glossary term links to it.
+    One pass over the page for all directives (a replace per directive was quadratic)."""
     library = library or Library()
     html, toc = render_markdown(doc.body)
     seen: set[str] = set()
@@ -46,9 +78,11 @@ def render_body(doc: Document, library: Library | None = None) -> tuple[str, lis
     for position, piece in enumerate(pieces):
         if position % 2 == 0:
             out.append(link_terms(piece, list(library.terms), seen))
-        else:
+        elif int(piece) < len(doc.directives):
             index = int(piece)
-            out.append(render_directive(doc.directives[index], index, library, seen))
+            out.append(_piece(doc, "", render_directive, doc.directives[index], index, library, seen))
+        else:  # the author typed something that looks like a placeholder: it is text
+            out.append(f"<p>{PLACEHOLDER.format(piece)}</p>")
     return "".join(out), toc
 
 

@@ -1,5 +1,6 @@
 """Markdown → HTML → nh3 with an explicit allowlist. The only HTML the project marks safe."""
 
+import threading
 from html import unescape
 
 import markdown
@@ -52,7 +53,19 @@ def sanitise(html: str) -> str:
     return _cleaner.clean(html)
 
 
+_local = threading.local()
+
+
 def _markdown() -> markdown.Markdown:
+    """One converter per thread, reset between texts: building one costs more than converting a
+    short text, and a module renders one per directive, question and choice."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _new_markdown()
+    return md.reset()
+
+
+def _new_markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "toc", "abbr", "def_list"],
         extension_configs={

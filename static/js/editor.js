@@ -19,6 +19,10 @@
   var sequence = 0;
   var saved = textarea.value;
   var submitting = false;
+  // One preview request at a time, and never the same text twice in a row: a text that is slow
+  // to render must not be sent again on every pause while the first request is still running.
+  var inFlight = false;
+  var lastSent = textarea.value;
 
   function lineCount() {
     return textarea.value.split("\n").length;
@@ -61,16 +65,21 @@
   }
 
   function refresh() {
+    if (inFlight) { timer = window.setTimeout(refresh, DEBOUNCE_MS); return; }
+    if (textarea.value === lastSent) return;
+    lastSent = textarea.value;
+    inFlight = true;
     sequence += 1;
     var mine = sequence;
     var body = new FormData();
-    body.append("text", textarea.value);
+    body.append("text", lastSent);
     status.textContent = msg.msgUpdating;
     preview.setAttribute("aria-busy", "true");
     fetch(msg.previewUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch" }
     }).then(function (response) {
+      inFlight = false;
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }).then(function (data) {
@@ -80,6 +89,7 @@
       showProblems(data.errors);
       status.textContent = data.errors.length ? msg.msgProblems : msg.msgUpdated;
     }).catch(function () {
+      inFlight = false;
       if (mine !== sequence) return;
       preview.removeAttribute("aria-busy");
       status.textContent = msg.msgFailed;
