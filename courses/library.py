@@ -3,7 +3,7 @@
 Module HTML holds links to glossary entries and template cards, so it depends on these files as
 well as on the module's own text. ``Course.library_hash`` records which version the stored HTML
 was rendered against; when it changes, every module that the import did not already re-render
-is re-rendered in place (its text did not change, so no revision is recorded).
+gets the HTML its file rendered to in validation (its text did not change, so no revision is recorded).
 """
 
 import hashlib
@@ -12,10 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .content.documents import parse_document
 from .content.glossary import TermLink, definition_html, plain_text, term_links
 from .content.loader import CourseSource, ResourceSource
-from .content.rendering import Library, ResourceLink, render_body
+from .content.rendering import Library, Rendered, ResourceLink
 from .content.sanitise import render_markdown
 from .models import Course, CourseResource, GlossaryTerm, Module
 
@@ -79,11 +78,14 @@ def _resource_save(course: Course, source: ResourceSource) -> int:
     return row.pk
 
 
-def modules_relink(*, course: Course, library: Library, skip: set[str]) -> list[str]:
-    """Re-render the live modules not in ``skip`` against a new glossary and templates."""
+def modules_relink(*, course: Course, rendered: dict[str, Rendered], skip: set[str]) -> list[str]:
+    """Store, for the live modules not in ``skip``, the HTML their files rendered to against the new
+    glossary and templates. ``rendered`` (slug → render) comes from validation, which rendered every
+    file of the tree under the render budget: nothing is rendered here, outside it."""
     changed, now = [], timezone.now()
-    for module in Module.objects.live().filter(course=course).exclude(slug__in=skip).only("id", "slug", "source"):
-        module.body_html, module.toc = render_body(parse_document(module.source, "module"), library)
+    live = Module.objects.live().filter(course=course, slug__in=list(rendered)).exclude(slug__in=skip)
+    for module in live.only("id", "slug"):
+        module.body_html, module.toc = rendered[module.slug].body_html, rendered[module.slug].toc
         module.updated_at = now
         changed.append(module)
     Module.objects.bulk_update(changed, ["body_html", "toc", "updated_at"])

@@ -309,7 +309,8 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
             if result.changed:
                 rendered.add(result.module.slug)
     if relink:
-        report.relinked = modules_relink(course=course, library=library, skip=rendered)
+        renders = {m.slug: _rendered(m, library) for part_source in source.parts for m in part_source.modules}
+        report.relinked = modules_relink(course=course, rendered=renders, skip=rendered)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
 

@@ -39,7 +39,7 @@ QUOTE_RE = re.compile(r"^(\s*>)+")
 
 def limit_problems(lines: list[str], body_start: int) -> list[Problem]:
     """``lines`` are the whole file; the body starts at index ``body_start`` (after the front matter)."""
-    problems = _character_problems(lines)
+    problems = character_problems(lines)
     if problems:
         return problems  # the other checks count characters that may not even be text
     problems.extend(_front_matter_problems(lines[1:body_start - 1], 2))
@@ -51,7 +51,7 @@ def limit_problems(lines: list[str], body_start: int) -> list[Problem]:
     return problems
 
 
-def _character_problems(lines: list[str]) -> list[Problem]:
+def character_problems(lines: list[str]) -> list[Problem]:
     problems = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:

@@ -14,6 +14,7 @@ from . import glossary as glossary_format
 from .budget import Overrun, run_bounded
 from .documents import Document, parse_document, read_source
 from .glossary import GLOSSARY_FILE, Glossary, parse_glossary
+from .limits import character_problems
 from .rendering import Library, Rendered, render_document
 from .resources import RESOURCES_DIR, Resource, parse_resource, resource_kind
 
@@ -165,9 +166,17 @@ def _subdirs(path: Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def _read_glossary(path: Path, collector: Collector) -> GlossarySource | None:
+def _read_library_file(path: Path, collector: Collector) -> str | None:
+    """A glossary or template file's text, after the same size, encoding and character checks as a
+    module's (a NUL or a 200,000-character line is refused before any parser sees it)."""
     text, problems = read_source(path)
+    problems = problems or character_problems(text.split("\n"))
     collector.add(path, problems)
+    return None if problems else text
+
+
+def _read_glossary(path: Path, collector: Collector) -> GlossarySource | None:
+    text = _read_library_file(path, collector)
     if text is None:
         return None
     glossary = parse_glossary(text)
@@ -180,8 +189,7 @@ def _read_resource(path: Path, collector: Collector) -> ResourceSource | None:
     if kind is None:
         collector.add(path, [Problem(1, "a template is a .md document or a .yaml spreadsheet")])
         return None
-    text, problems = read_source(path)
-    collector.add(path, problems)
+    text = _read_library_file(path, collector)
     if text is None:
         return None
     resource = parse_resource(text, kind)

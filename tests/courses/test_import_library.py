@@ -106,3 +106,39 @@ def test_the_browser_editor_renders_against_the_imported_glossary(db, content, c
                   origin=ModuleRevision.Origin.EDITOR)
     module.refresh_from_db()
     assert 'href="/courses/test-course/glossary/#body-text"' in module.body_html
+
+
+def test_modules_relinked_for_a_new_glossary_store_what_validation_rendered_under_the_budget(
+        db, content, capsys, monkeypatch):
+    """Re-rendering for a new glossary happens in validation, in the bounded child; the import
+    stores that result and renders nothing itself (a slow render there would escape the budget)."""
+    from courses.content import loader
+
+    run_import(content.parent, capsys)
+    (content / "_glossary.md").write_text(GLOSSARY.replace("模块的主要文字。", "模块的正文。"), encoding="utf-8")
+    bounded = loader.render_sources
+
+    def marked(sources, library=None):
+        problems = bounded(sources, library)
+        for source in sources:
+            source.rendered.body_html += "<!-- rendered under the budget -->"
+        return problems
+
+    monkeypatch.setattr("courses.render_cache.render_sources", marked)
+    out = run_import(content.parent, capsys)
+    assert "re-rendered" in out
+    relinked = Module.objects.get(slug="m-1-2")
+    assert relinked.body_html.endswith("<!-- rendered under the budget -->")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("_glossary.md", GLOSSARY.replace("模块的主要文字。", "模块的\0主要文字。")),
+    ("_glossary.md", GLOSSARY + "很长" * 6000 + "\n"),
+    ("_resources/calc-sheet.yaml", SHEET.replace("测算表", "测算\x07表")),
+])
+def test_glossary_and_template_files_meet_the_same_character_limits_as_modules(db, content, capsys, name, text):
+    (content / name).write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("validate_content", str(content.parent))
+    err = capsys.readouterr().err
+    assert f"{name.split('/')[-1]}:" in err and ("control character" in err or "NUL" in err or "characters long" in err)
