@@ -3,7 +3,7 @@
 PostgreSQL: a ``tsvector`` per section, written as a literal built here from the segmented words
 (title weight A, heading B, body D), so PostgreSQL's own parser and locale never re-cut Chinese
 text, matched through a GIN index and ranked with ``ts_rank_cd`` (cover density: terms close
-together rank higher). SQLite: an FTS5 table with the same words as space-separated columns,
+together rank higher; headings weigh far more than body text). SQLite: an FTS5 table with the same words as space-separated columns,
 ranked with ``bm25`` weighted 8 / 4 / 1. Query words are quoted lexemes in both, so nothing a
 person types (``"``, ``*``, ``NEAR``, ``-``, ``:``, ``'``) is ever read as an operator.
 """
@@ -18,6 +18,10 @@ from .text import indexed_words
 MAX_POSITION = 16383  # PostgreSQL's limit for a position in a tsvector
 MAX_POSITIONS_PER_WORD = 256  # and for how many positions one lexeme keeps
 SQLITE_WEIGHTS = (8.0, 4.0, 1.0)
+# ts_rank_cd's weights for D (body), C, B (heading), A (title). Cover density adds up every
+# occurrence without saturating (bm25 does), so a body word weighs little: a section whose heading
+# names the term outranks one that only repeats it (an exercise using 留存率 in each question).
+POSTGRES_WEIGHTS = "{0.02, 0.05, 0.5, 1.0}"
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ def match(terms: tuple[str, ...], *, every: bool) -> Match:
     """Sections holding every term (``every``) or any of them, scored (higher is better)."""
     if connection.vendor == "postgresql":
         query = (" & " if every else " | ").join(_lexeme(term) for term in terms)
-        return Match("SELECT id, ts_rank_cd(document, %(tsquery)s::tsquery, 1) AS score FROM search_section "
-                     "WHERE document @@ %(tsquery)s::tsquery", {"tsquery": query})
+        return Match(f"SELECT id, ts_rank_cd('{POSTGRES_WEIGHTS}', document, %(tsquery)s::tsquery, 1) AS score "
+                     "FROM search_section WHERE document @@ %(tsquery)s::tsquery", {"tsquery": query})
     quoted = [f'"{term}"' for term in terms]
     expression = " ".join(quoted) if every else " OR ".join(quoted)
     if every and len(terms) > 1:
