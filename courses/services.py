@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import audit_record
 from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
@@ -86,8 +87,9 @@ def content_validate(*, root: Path) -> list[ContentProblem]:
 
 
 @transaction.atomic
-def content_import(*, root: Path, force: bool = False) -> ImportReport:
-    """Import every course below ``root``; nothing is written unless all of it is valid."""
+def content_import(*, root: Path, force: bool = False, actor_label: str = "manage.py import_content") -> ImportReport:
+    """Import every course below ``root``; nothing is written unless all of it is valid. An
+    import that changed something is recorded in the audit log ("content.import")."""
     courses, problems = load_content(root)
     problems = problems or content_tree_render(courses=courses)
     if problems:
@@ -95,6 +97,10 @@ def content_import(*, root: Path, force: bool = False) -> ImportReport:
     report = ImportReport()
     for source in courses:
         _course_import(source, report, force)
+    if report.changed:
+        audit_record(actor=None, actor_label=actor_label, action="content.import",
+                     after={"root": str(root), "created": report.created, "updated": report.updated,
+                            "archived": report.archived})
     return report
 
 

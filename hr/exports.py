@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from courses.models import Course, Module
 from progress.models import ModuleProgress
 
+from .auditlog import audit_export_rows
 from .filters import ReportFilters, annotated_enrollments, apply_filters
 from .models import ExportLog
 from .selectors import report_rows
@@ -147,6 +148,8 @@ def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
 
 def export_rows(export: ExportLog) -> Iterator[list]:
     """The rows of a logged export, from the filters it was started with."""
+    if export.kind.startswith("audit"):
+        return audit_export_rows(export.filters)
     filters = ReportFilters(**{k: v for k, v in export.filters.items() if k in ReportFilters.__dataclass_fields__})
     if export.kind.startswith("matrix"):
         return matrix_rows(filters, Course.objects.get(pk=filters.course_id))

@@ -17,6 +17,8 @@ from courses.models import Course
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
 from . import selectors, services
+from .auditlog import EXPORT_KINDS as AUDIT_EXPORT_KINDS
+from .auditlog import AuditFilterForm, audit_page
 from .charts import horizontal_bars
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
@@ -85,21 +87,29 @@ def export(request):
     kind = request.GET.get("kind", "summary_csv")
     form, filters = _filters(request)
     if filters.invalid:
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
-                             else " ".join(errors) for name, errors in form.errors.items())
         return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
-                            % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
+                            % {"problems": _form_problems(form)}, status=400, content_type="text/plain; charset=utf-8")
     if kind not in EXPORT_KINDS or (kind.startswith("matrix") and not filters.course_id):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
-    log = services.export_start(user=request.user, kind=kind, filters=filters)
+    log = services.export_start(user=request.user, kind=kind, filters=filters, request=request)
     if log.finished_at is None:
-        if log.error == "queue_unavailable":
-            messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
-                                        "export log and starts by itself once the queue is back."))
-        else:
-            messages.success(request, _("This export is large: we will email you a download link when it is "
-                                        "ready. It will also be linked from the export log."))
+        _export_queued_message(request, log)
         return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
+    return _export_response(log)
+
+
+def _export_queued_message(request, log) -> None:
+    if log.error == "queue_unavailable":
+        messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
+                                    "export log and starts by itself once the queue is back."))
+    else:
+        messages.success(request, _("This export is large: we will email you a download link when it is "
+                                    "ready. It will also be linked from the export log."))
+
+
+def _export_response(log) -> HttpResponse:
+    """A small export served straight away, as a CSV stream or an XLSX file."""
+    kind = log.kind
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -121,6 +131,7 @@ def export_download(request, token: str):
         handle = open(log.file, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:  # cleaned up since: the export log says "link expired"
         raise Http404 from None
+    services.export_download_record(export=log, user=request.user, request=request)
     return FileResponse(handle, as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
 
@@ -128,6 +139,39 @@ def export_download(request, token: str):
 def export_log(request):
     return render(request, "hr/export_log.html", {"entries": export_log_entries(user=request.user),
                                                   "email_tries": settings.EXPORT_EMAIL_MAX_ATTEMPTS})
+
+
+@hr_required
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    invalid = form.is_bound and not form.is_valid()
+    values = form.values() if form.is_bound and not invalid else {}
+    context = {"form": form, "invalid": invalid, "filters": {"invalid": invalid}, "query": urlencode(values),
+               "page": audit_page(None if invalid else values, request.GET.get("page"))}
+    return render(request, "hr/audit.html", context, status=400 if invalid else 200)
+
+
+@hr_required
+def audit_export(request):
+    form = AuditFilterForm(request.GET or None)
+    kind = AUDIT_EXPORT_KINDS.get(request.GET.get("format", "csv"))
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
+                            % {"problems": _form_problems(form)}, status=400, content_type="text/plain; charset=utf-8")
+    if kind is None:
+        return HttpResponse(_("Unknown export format: choose csv or xlsx."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    values = form.values() if form.is_bound else {}
+    log = services.audit_export_start(user=request.user, kind=kind, filters=values, request=request)
+    if log.finished_at is None:
+        _export_queued_message(request, log)
+        return redirect(f"{reverse('hr:audit')}?{urlencode(values)}")
+    return _export_response(log)
+
+
+def _form_problems(form) -> str:
+    return "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                     else " ".join(errors) for name, errors in form.errors.items())
 
 
 @hr_required
@@ -196,7 +240,7 @@ def cohort_assign(request, cohort_id: int):
 @hr_required
 def assignment_withdraw(request, assignment_id: int):
     assignment = get_object_or_404(CourseAssignment, pk=assignment_id, withdrawn_at__isnull=True)
-    count = services.assignment_withdraw(assignment=assignment)
+    count = services.assignment_withdraw(assignment=assignment, actor=request.user, request=request)
     message = _("Assignment withdrawn for %(count)s learners; their history is kept.") % {"count": count}
     messages.success(request, message)
     return redirect("hr:cohort", cohort_id=assignment.cohort_id)
@@ -208,7 +252,7 @@ def cohort_member_remove(request, cohort_id: int, user_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
     member = get_object_or_404(CohortMember.objects.select_related("user"), cohort=cohort, user_id=user_id,
                                left_at__isnull=True)
-    services.cohort_member_remove(cohort=cohort, user=member.user)
+    services.cohort_member_remove(cohort=cohort, user=member.user, actor=request.user, request=request)
     messages.success(request, _("Removed from the cohort; their learning history is kept."))
     return redirect("hr:cohort", cohort_id=cohort.pk)
 
@@ -220,7 +264,7 @@ def enrollment_extend(request, enrollment_id: int):
     _form_action(request, ExtensionForm(request.POST), done=_("Due date extended."),
                  invalid=_("Give a new due date and a reason."),
                  action=lambda **data: services.due_date_extend(enrollment=enrollment, granted_by=request.user,
-                                                               **data))
+                                                               request=request, **data))
     return redirect("hr:learner", user_id=enrollment.user_id)
 
 
