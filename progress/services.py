@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import IsNull
 from django.utils import timezone
@@ -23,6 +23,7 @@ from quizzes.selectors import QuestionView, attempt_form, attempt_review
 from .activetime import beat_credit, beat_watermark
 from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
 from .rollups import enrollment_rollups_update
+from .selectors import course_seconds
 
 # The browser counts active time only while the page is visible and the learner has touched
 # the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every HEARTBEAT_SECONDS.
@@ -214,8 +215,7 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
             completed_at=existing.issued_at)
         return existing
     now = timezone.now()
-    seconds = ModuleProgress.objects.filter(user=user, module__course=course).aggregate(
-        total=Coalesce(Sum("active_seconds"), 0))["total"]
+    seconds = course_seconds(user=user, course=course)
     code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
     try:
         with transaction.atomic():

@@ -16,7 +16,7 @@ from quizzes.models import QuestionResult
 from quizzes.services import AttemptRefused, question_retry
 
 from . import selectors, services
-from .certificates import certificate_pdf
+from .certificates import certificate_pdf, certificate_text, verify_qr_code, verify_url
 from .models import Certificate
 
 
@@ -188,13 +188,17 @@ def mistake_retry(request, result_id: int):
 @login_required
 def certificate_detail(request, code: str):
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    return render(request, "progress/certificate.html", {"certificate": certificate})
+    seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
+    return render(request, "progress/certificate.html", {
+        "certificate": certificate, "text": certificate_text(certificate, seconds=seconds),
+        "verify_url": verify_url(certificate), "qr_code": verify_qr_code(certificate)})
 
 
 @login_required
 def certificate_download(request, code: str):
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
+    response = HttpResponse(certificate_pdf(certificate, seconds=seconds), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
 

@@ -338,8 +338,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # httpx logs every request URL at INFO, and platform URLs carry access tokens.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # httpx logs every request URL at INFO, and platform URLs carry access tokens; fontTools logs
+    # each table it subsets for every certificate PDF.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 
@@ -356,3 +358,8 @@ FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
 
 # The 503 page shown while the database is unreachable asks clients to retry after this long.
 SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))
+
+# Fonts embedded in the certificate PDF: a fontconfig family (fc-match) or a TTF/OTF/TTC file path;
+# it must cover Chinese (Debian: fonts-noto-cjk).
+CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "Noto Sans CJK SC:style=Regular")
+CERTIFICATE_FONT_BOLD = os.environ.get("CERTIFICATE_FONT_BOLD", "Noto Sans CJK SC:style=Bold")
