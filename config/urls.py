@@ -1,13 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+from django.views.i18n import JavaScriptCatalog, set_language
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Ops Academy"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # The words of static/js in the active language (locale/*/LC_MESSAGES/djangojs.po).
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),

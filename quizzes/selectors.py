@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -125,7 +126,7 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
 
 def _options(attempt: Attempt, question: Question, chosen: list[str]) -> list[OptionView]:
     if question.kind == "truefalse":
-        return [OptionView("true", "正确", "true" in chosen), OptionView("false", "错误", "false" in chosen)]
+        return [OptionView("true", _("True"), "true" in chosen), OptionView("false", _("False"), "false" in chosen)]
     html = {c.key: c.text_html for c in question.current_choices}
     return [OptionView(token, html.get(key, ""), token in chosen) for token, key in _pairs(attempt, question)]
 
@@ -161,5 +162,5 @@ def answer_text(question: Question) -> str:
     if question.kind == "text":
         return " / ".join(question.answer["accepted"])
     if question.kind == "truefalse":
-        return "正确" if question.answer["value"] else "错误"
+        return _("True") if question.answer["value"] else _("False")
     return ""

@@ -2,13 +2,16 @@
 
 The text comes from the sanitised HTML learners see, read as text nodes only, so headings carry
 exactly the ids of the module's stored table of contents. Widget chrome (随堂小测's label, 查看解析,
-a calculator's caption) is interface, not content, and is left out. The result is plain text: no
-markup survives, so what a search shows is escaped text plus the marks it adds itself.
+a calculator's caption, every word stored as a widget token) is interface, not content, and is left
+out. The result is plain text: no markup survives, so what a search shows is escaped text plus the
+marks it adds itself.
 """
 
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from courses.content.uilabels import TOKEN_RE
 
 SKIP_TAGS = frozenset({"script", "style", "template", "button", "input", "select", "textarea", "summary",
                        "caption"})
@@ -59,7 +62,7 @@ class _Splitter(HTMLParser):
 
     def handle_data(self, data):
         if not self.skipping:
-            self._text(data)
+            self._text(TOKEN_RE.sub("", data))
 
     def _text(self, text: str) -> None:
         self.sections[-1][1 if self.heading else 2].append(text)

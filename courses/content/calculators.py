@@ -11,6 +11,9 @@ from decimal import Decimal
 from itertools import pairwise
 from statistics import NormalDist
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from quizzes.syntax import parse_number
 
 
@@ -21,7 +24,7 @@ class CalculatorError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    label: str
+    label: Promise
     repeat: bool = False
     labelled: bool = False
     required: bool = True
@@ -31,42 +34,52 @@ class Param:
 @dataclass(frozen=True)
 class Spec:
     kind: str
-    title: str
+    title: Promise
     params: tuple[Param, ...]
-    result_label: str
+    result_label: Promise | str
 
 
 SPECS = {
     spec.kind: spec
     for spec in (
-        Spec("roi", "ROI 计算器", (
-            Param("cost", "成本项", repeat=True, labelled=True),
-            Param("revenue", "收益项", repeat=True, labelled=True),
+        Spec("roi", _("ROI calculator"), (
+            Param("cost", _("Cost item"), repeat=True, labelled=True),
+            Param("revenue", _("Revenue item"), repeat=True, labelled=True),
         ), "ROI (%)"),
-        Spec("funnel", "漏斗转化计算器", (
-            Param("step", "漏斗步骤人数", repeat=True, labelled=True),
-        ), "整体转化率 (%)"),
-        Spec("stickiness", "DAU/MAU 粘性计算器", (
-            Param("dau", "日活跃用户 DAU"),
-            Param("mau", "月活跃用户 MAU"),
+        Spec("funnel", _("Funnel conversion calculator"), (
+            Param("step", _("People at the funnel step"), repeat=True, labelled=True),
+        ), _("Overall conversion (%)")),
+        Spec("stickiness", _("DAU/MAU stickiness calculator"), (
+            Param("dau", _("Daily active users (DAU)")),
+            Param("mau", _("Monthly active users (MAU)")),
         ), "DAU/MAU"),
-        Spec("rfm", "RFM 评分器", (
-            Param("recency", "最近一次消费距今（天）"),
-            Param("frequency", "统计期内消费次数"),
-            Param("monetary", "统计期内消费金额"),
-            Param("r_bins", "R 分档（天，升序）", default="7,30,60,90"),
-            Param("f_bins", "F 分档（次，升序）", default="2,3,5,8"),
-            Param("m_bins", "M 分档（金额，升序）", default="100,300,800,2000"),
-        ), "RFM 得分"),
-        Spec("ab-sample-size", "A/B 测试样本量计算器", (
-            Param("baseline", "基线转化率 (%)"),
-            Param("lift", "希望检测的相对提升 (%)"),
-            Param("alpha", "显著性水平 α", default="0.05"),
-            Param("power", "统计功效 1-β", default="0.8"),
-        ), "每组所需样本量"),
+        Spec("rfm", _("RFM scorer"), (
+            Param("recency", _("Days since the last purchase")),
+            Param("frequency", _("Purchases in the period")),
+            Param("monetary", _("Amount spent in the period")),
+            Param("r_bins", _("R bands (days, ascending)"), default="7,30,60,90"),
+            Param("f_bins", _("F bands (purchases, ascending)"), default="2,3,5,8"),
+            Param("m_bins", _("M bands (amount, ascending)"), default="100,300,800,2000"),
+        ), _("RFM score")),
+        Spec("ab-sample-size", _("A/B test sample size calculator"), (
+            Param("baseline", _("Baseline conversion (%)")),
+            Param("lift", _("Relative lift to detect (%)")),
+            Param("alpha", _("Significance level α"), default="0.05"),
+            Param("power", _("Statistical power 1-β"), default="0.8"),
+        ), _("Sample size per group")),
     )
 }
 OPTIONAL_KEYS = {"unit", "expect"}
+
+
+def labels() -> dict[str, Promise | str]:
+    """The interface words of every calculator, by the token names its widget template uses."""
+    words: dict[str, Promise | str] = {}
+    for spec in SPECS.values():
+        words[f"calc.{spec.kind}"] = spec.title
+        words[f"calc.{spec.kind}.result"] = spec.result_label
+        words.update((f"calc.{spec.kind}.{param.name}", param.label) for param in spec.params)
+    return words
 
 
 def _bins(text: str, name: str) -> list[Decimal]:

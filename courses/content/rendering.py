@@ -1,4 +1,5 @@
-"""Turn a parsed document into stored HTML. Every piece of author text goes through sanitise()."""
+"""Turn a parsed document into stored HTML. Every piece of author text goes through sanitise().
+Widget chrome is stored as tokens that uilabels.labels_localise puts into the reader's language."""
 
 import json
 import re
@@ -97,12 +98,11 @@ def render_directive(directive: Directive, index: int, library: Library, seen: s
 
 
 def _box(directive: Directive, library: Library, seen: set[str]) -> str:
-    label = {"case": "案例", "tip": "提示"}[directive.name]
     inner, _ = render_markdown(directive.text)
     inner = link_terms(inner, list(library.terms), seen)
     return render_to_string("widgets/box.html", {
-        "name": directive.name, "label": label, "inner_html": inner,
-        "title_html": render_inline(directive.args) if directive.args else label,
+        "name": directive.name, "inner_html": inner,
+        "title_html": render_inline(directive.args) if directive.args else "",
     })
 
 
@@ -110,8 +110,8 @@ def _check(directive: Directive, index: int) -> str:
     question = directive.question
     assert question is not None
     if question.kind == "truefalse":
-        options = [{"key": "true", "html": "正确", "correct": question.answer["value"] is True},
-                   {"key": "false", "html": "错误", "correct": question.answer["value"] is False}]
+        options = [{"key": "true", "html": "", "correct": question.answer["value"] is True},
+                   {"key": "false", "html": "", "correct": question.answer["value"] is False}]
     else:
         options = [{"key": c.key, "html": render_inline(c.text), "correct": c.correct}
                    for c in question.choices]
@@ -126,7 +126,7 @@ def _check(directive: Directive, index: int) -> str:
 def _calculator(directive: Directive, index: int) -> str:
     spec = calculators.SPECS[directive.args]
     params = calculators.with_defaults(spec.kind, directive.params)
-    rows = [(label or param.label, raw) for param in spec.params
+    rows = [{"label": label, "param": param.name, "value": raw} for param in spec.params
             for raw, label in params.get(param.name, [])]
     inputs = {name: [list(pair) for pair in pairs] for name, pairs in params.items()
               if name not in calculators.OPTIONAL_KEYS}

@@ -11,7 +11,8 @@ from .images import image_allowed
 
 # Bump when the renderer's output changes: the next import re-renders every stored module.
 # 2: images from hosts outside CONTENT_IMAGE_HOSTS are dropped.
-RENDER_VERSION = 2
+# 3: widget chrome is stored as tokens put into the reader's language when shown (uilabels.py).
+RENDER_VERSION = 3
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",

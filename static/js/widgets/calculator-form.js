@@ -2,7 +2,7 @@
 // Part of the module widgets (static/js/widgets/*.js, loaded in order with defer; see core.js).
 (function (W) {
   "use strict";
-  var newId = W.newId, el = W.el, announce = W.announce, Q = W.Q, formatNumber = W.formatNumber, normalise = W.normalise, parseNumber = W.parseNumber, CALCULATORS = W.CALCULATORS, parseBins = W.parseBins, withUnit = W.withUnit, sum = W.sum;
+  var _ = W.gettext, format = W.format, newId = W.newId, el = W.el, announce = W.announce, Q = W.Q, formatNumber = W.formatNumber, normalise = W.normalise, parseNumber = W.parseNumber, CALCULATORS = W.CALCULATORS, parseBins = W.parseBins, withUnit = W.withUnit, sum = W.sum;
 
   function initCalculator(section) {
     var kind = section.getAttribute("data-kind");
@@ -21,10 +21,11 @@
     var body = el("div", { className: "calc-body" });
     var figure = el("output", { className: "calc-figure-value" });
     var region = el("div", { className: "calc-output", role: "status", "aria-live": "polite", "aria-atomic": "true" });
-    var resetButton = el("button", { type: "button", className: "button button-secondary button-small calc-reset", text: "恢复示例数据" });
-    var form = el("form", { className: "calc-form", novalidate: true }, [
-      el("p", { className: "calc-hint", text: "已填入正文中的示例数据。修改任意数字，结果会立即更新" +
-        (unit ? "（单位：" + unit + "）。" : "。") }),
+    var resetButton = el("button", { type: "button", className: "button button-secondary button-small calc-reset", text: _("Restore the example data") });
+    var form = el("form", { className: "calc-form", novalidate: true, lang: W.uiLang }, [
+      el("p", { className: "calc-hint", text: unit
+        ? format(_("Filled in with the example from the text. Change any number and the result updates at once (unit: %(unit)s)."), { unit: unit })
+        : _("Filled in with the example from the text. Change any number and the result updates at once.") }),
       body,
       region,
       el("p", { className: "calc-actions" }, [resetButton])
@@ -41,7 +42,7 @@
       var help = null;
       if (param.help || param.bins) {
         help = el("p", { className: "calc-help", id: inputId + "-help",
-          text: param.help || "4 个从小到大的数字，用逗号分隔" });
+          text: param.help || _("4 numbers from small to large, separated by commas") });
         describedBy.push(help.id);
       }
       describedBy.push(errorId);
@@ -69,8 +70,8 @@
     function makeRow(param, list, label, value) {
       var row = el("li", { className: "calc-row" });
       var field = makeField(param, label, value, row);
-      var remove = el("button", { type: "button", className: "calc-remove", "aria-label": "删除此行：" + label },
-        [el("span", { "aria-hidden": "true", text: "✕ " }), "删除"]);
+      var remove = el("button", { type: "button", className: "calc-remove", "aria-label": format(_("Remove this row: %(label)s"), { label: label }) },
+        [el("span", { "aria-hidden": "true", text: "✕ " }), _("Remove")]);
       remove.addEventListener("click", function () {
         var rows = Array.prototype.slice.call(list.children);
         var index = rows.indexOf(row);
@@ -93,7 +94,7 @@
       var atMinimum = buttons.length <= param.min;
       Array.prototype.forEach.call(buttons, function (button) {
         button.disabled = atMinimum;
-        button.title = atMinimum ? "至少需要 " + param.min + " 行" : "";
+        button.title = atMinimum ? format(_("At least %(count)s rows are needed"), { count: param.min }) : "";
       });
     }
 
@@ -105,10 +106,11 @@
         var pairs = Array.isArray(written[param.name]) ? written[param.name] : [];
         if (param.repeat) {
           grid = null;
-          var legendText = (param.legend || param.label) + (suffixFor(param) ? "（" + suffixFor(param) + "）" : "");
+          var legendText = suffixFor(param) ? format(_("%(label)s (%(unit)s)"), { label: param.legend || param.label, unit: suffixFor(param) })
+            : (param.legend || param.label);
           var list = el("ul", { className: "calc-rows" });
           var add = el("button", { type: "button", className: "calc-add" },
-            [el("span", { "aria-hidden": "true", text: "＋ " }), "添加" + param.label]);
+            [el("span", { "aria-hidden": "true", text: "＋ " }), format(_("Add %(label)s"), { label: param.label })]);
           var group = el("fieldset", { className: "calc-group" }, [
             el("legend", { text: legendText }), list, add
           ]);
@@ -185,18 +187,20 @@
       if (messages.size) {
         var first = fields.filter(function (f) { return messages.has(f); })[0];
         var count = messages.size;
-        showProblem("暂无结果：有 " + count + " 处输入需要修改。" + first.label + "：" + messages.get(first));
+        showProblem(format(W.ngettext("No result yet: %(count)s entry needs changing. %(label)s: %(message)s",
+          "No result yet: %(count)s entries need changing. %(label)s: %(message)s", count),
+          { count: count, label: first.label, message: messages.get(first) }));
         return;
       }
       if (outcome.problem) {
-        showProblem("暂无结果：" + outcome.problem);
+        showProblem(format(_("No result yet: %(problem)s"), { problem: outcome.problem }));
         return;
       }
       region.textContent = "";
       region.classList.remove("is-invalid");
       figure.textContent = outcome.figure;
       region.appendChild(el("p", { className: "calc-figure" }, [
-        el("span", { className: "calc-figure-label", text: spec.figureLabel + "：" }),
+        el("span", { className: "calc-figure-label", text: format(_("%(label)s: "), { label: spec.figureLabel }) }),
         figure,
         spec.figureUnit ? el("span", { className: "calc-figure-unit", text: " " + spec.figureUnit }) : null
       ]));

@@ -1,7 +1,7 @@
 // Part of the module widgets (static/js/widgets/*.js, loaded in order with defer; see core.js).
 (function (W) {
   "use strict";
-  var newId = W.newId, el = W.el, announce = W.announce;
+  var el = W.el, announce = W.announce, _ = W.gettext;
 
   /* ------------------------------------------------------------------------------------------
    * Knowledge checks: ungraded, instant feedback, may reveal the explanation.
@@ -16,8 +16,9 @@
     }
     var details = form.querySelector(".check-explanation");
     var multiple = inputs[0].type === "checkbox";
-    var button = el("button", { type: "submit", className: "check-submit", text: "检查答案" });
-    form.insertBefore(el("p", { className: "check-actions" }, [button]), result);
+    var button = el("button", { type: "submit", className: "check-submit", text: _("Check answer") });
+    form.insertBefore(el("p", { className: "check-actions", lang: W.uiLang }, [button]), result);
+    result.setAttribute("lang", W.uiLang);
 
     function setResult(text, state) {
       result.classList.remove("is-right", "is-wrong", "is-empty");
@@ -29,17 +30,17 @@
       event.preventDefault();
       var chosen = inputs.filter(function (input) { return input.checked; });
       if (!chosen.length) {
-        setResult(multiple ? "请先勾选至少一个选项。" : "请先选择一个选项。", "is-empty");
+        setResult(multiple ? _("Tick at least one option first.") : _("Choose an option first."), "is-empty");
         return;
       }
       var right = inputs.every(function (input) {
         return input.checked === (input.getAttribute("data-correct") === "1");
       });
       if (right) {
-        setResult("回答正确！", "is-right");
+        setResult(_("Right!"), "is-right");
         if (details) details.open = true;
       } else {
-        setResult(multiple ? "还不对，再想想。多选题要选出全部正确选项，且不能多选。" : "还不对，再想想。",
+        setResult(multiple ? _("Not yet, think again. Choose every right option and no other.") : _("Not yet, think again."),
           "is-wrong");
       }
     });

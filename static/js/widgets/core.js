@@ -57,6 +57,23 @@
     });
   }
 
+  // The words come from Django's JavaScript catalog (base.html loads it before every script), in
+  // the reader's language; widget chrome is marked with that language inside course text.
+  var catalog = window.django || {};
+  function gettext(text) { return catalog.gettext ? catalog.gettext(text) : text; }
+  function ngettext(one, many, count) {
+    return catalog.ngettext ? catalog.ngettext(one, many, count) : (count === 1 ? one : many);
+  }
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
+  W.gettext = gettext;
+  W.ngettext = ngettext;
+  W.format = format;
+  W.uiLang = document.documentElement.lang || "zh-hans";
   W.newId = newId;
   W.el = el;
   W.announce = announce;

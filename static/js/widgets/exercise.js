@@ -1,7 +1,7 @@
 // Part of the module widgets (static/js/widgets/*.js, loaded in order with defer; see core.js).
 (function (W) {
   "use strict";
-  var el = W.el, announce = W.announce;
+  var el = W.el, announce = W.announce, _ = W.gettext, format = W.format;
 
   /* ------------------------------------------------------------------------------------------
    * Data exercises: the learner's answers are graded on the server (the page never holds the
@@ -52,7 +52,7 @@
   // Explanations are HTML the server sanitised when it imported the module (Module.exercises).
   function explanationNode(html) {
     var box = el("div", { className: "exercise-explanation" });
-    box.appendChild(el("p", { className: "exercise-explanation-title", text: "解析" }));
+    box.appendChild(el("p", { className: "exercise-explanation-title", lang: W.uiLang, text: _("Explanation") }));
     var body = el("div");
     body.innerHTML = html;
     box.appendChild(body);
@@ -73,13 +73,17 @@
       var ok = state.results[key] === true;
       if (ok) right += 1;
       item.classList.add(ok ? "is-right" : "is-wrong");
-      feedback.textContent = ok ? "✓ 正确" : "✗ 还不对，再算一遍";
+      feedback.setAttribute("lang", W.uiLang);
+      feedback.textContent = ok ? _("✓ Right") : _("✗ Not yet, work it out again");
       if (state.explanations && state.explanations[key]) item.appendChild(explanationNode(state.explanations[key]));
     });
     var status = form.querySelector(".exercise-status");
-    var text = "已提交 " + state.attempts + " 次：答对 " + right + " / " + total + " 空。";
-    if (state.solved) text += "全部正确！";
-    else if (!Object.keys(state.explanations || {}).length) text += "再提交一次后会显示解析。";
+    var text = format(W.ngettext("Submitted %(count)s time: %(right)s of %(total)s blanks right.",
+      "Submitted %(count)s times: %(right)s of %(total)s blanks right.", state.attempts),
+      { count: state.attempts, right: right, total: total });
+    if (state.solved) text += " " + _("All right!");
+    else if (!Object.keys(state.explanations || {}).length) text += " " + _("Submit once more to see the explanations.");
+    status.setAttribute("lang", W.uiLang);
     status.className = "exercise-status " + (state.solved ? "is-ok" : "is-pending");
     announce(status, text);
   }
@@ -113,12 +117,13 @@
       });
       if (empty) {
         status.className = "exercise-status is-error";
-        announce(status, "还有 " + empty + " 个空没有填。");
+        announce(status, format(W.ngettext("%(count)s blank is still empty.", "%(count)s blanks are still empty.", empty),
+          { count: empty }));
         return;
       }
       button.disabled = true;
       status.className = "exercise-status is-pending";
-      status.textContent = "正在判分…";
+      status.textContent = _("Grading…");
       window.fetch(url, {
         method: "POST", credentials: "same-origin", body: body,
         headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch", "Accept": "application/json" }
@@ -134,13 +139,14 @@
         }
         status.className = "exercise-status is-error";
         var message = reply.data && reply.data.error ? String(reply.data.error)
-          : (reply.response.status === 403 ? "登录状态可能已过期，请刷新页面后再试。"
-            : "服务器暂时无法判分（HTTP " + reply.response.status + "），请稍后再试。");
+          : (reply.response.status === 403 ? _("Your sign-in may have expired; reload the page and try again.")
+            : format(_("The server cannot grade right now (HTTP %(status)s); try again later."),
+              { status: reply.response.status }));
         announce(status, message);
       }).catch(function () {
         button.disabled = false;
         status.className = "exercise-status is-error";
-        announce(status, "网络连接有问题，请检查网络后再试。");
+        announce(status, _("The network connection failed; check it and try again."));
       });
     });
   }

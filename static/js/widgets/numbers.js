@@ -2,6 +2,7 @@
 // Part of the module widgets (static/js/widgets/*.js, loaded in order with defer; see core.js).
 (function (W) {
   "use strict";
+  var _ = W.gettext;
   /* ------------------------------------------------------------------------------------------
    * Exact decimal arithmetic. Python computes with Decimal and rounds half-to-even; to show the
    * very same figure we compute with exact fractions of BigInts. Very old browsers without
@@ -107,15 +108,18 @@
   function parseNumber(raw, options) {
     options = options || {};
     var text = normalise(raw, options.percent);
-    if (text === "") return { error: "请填写一个数字。" };
+    if (text === "") return { error: _("Enter a number.") };
     var parts = Q.split(text);
-    if (!parts) return { error: "“" + String(raw).trim() + "”不是有效的数字，请只填写数字（可带小数点）。" };
+    if (!parts) {
+      return { error: W.format(_("“%(text)s” is not a number; enter digits only (a decimal point is fine)."),
+        { text: String(raw).trim() }) };
+    }
     var magnitude = parts.exponent + parts.digits.replace(/^0+/, "").length;
     if (Math.abs(parts.exponent) > Q.MAX_EXPONENT || magnitude > 16) {
-      return { error: "数值超出范围，请填写一个小一些的数字。" };
+      return { error: _("The number is out of range; enter a smaller one.") };
     }
     var value = Q.fromParts(parts);
-    if (!options.allowNegative && Q.sign(value) < 0) return { error: "不能是负数。" };
+    if (!options.allowNegative && Q.sign(value) < 0) return { error: _("It cannot be negative.") };
     return { value: value, float: Number(text) };
   }
 

@@ -1,7 +1,7 @@
 // Part of the module widgets (static/js/widgets/*.js, loaded in order with defer; see core.js).
 (function (W) {
   "use strict";
-  var newId = W.newId, el = W.el, announce = W.announce;
+  var newId = W.newId, el = W.el, _ = W.gettext, format = W.format;
 
   /* ------------------------------------------------------------------------------------------
    * Reflections: private free-text answers, saved with fetch.
@@ -32,13 +32,12 @@
     return hidden ? hidden.value : "";
   }
 
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
   function formatTime(iso) {
     var date = iso ? new Date(iso) : new Date();
     if (isNaN(date.getTime())) date = new Date();
-    var text = (date.getMonth() + 1) + "月" + date.getDate() + "日 " + pad(date.getHours()) + ":" +
-      pad(date.getMinutes());
-    return date.getFullYear() === new Date().getFullYear() ? text : date.getFullYear() + "年" + text;
+    var options = { month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false };
+    if (date.getFullYear() !== new Date().getFullYear()) options.year = "numeric";
+    return date.toLocaleString(W.uiLang, options);
   }
 
   function initReflection(section) {
@@ -51,18 +50,18 @@
 
     var textareaId = newId("reflection");
     var hint = el("p", { className: "reflection-hint", id: textareaId + "-hint",
-      text: url ? "只有你自己能看到。按 Ctrl+Enter（Mac 上按 ⌘+Enter）也可以保存。"
-        : "登录后可保存你的回答" });
+      text: url ? _("Only you can see this. Ctrl+Enter (⌘+Enter on a Mac) saves too.")
+        : _("Sign in to save your answer") });
     var textarea = el("textarea", {
       id: textareaId, name: "text", rows: 6, maxlength: REFLECTION_LIMIT,
       "aria-describedby": hint.id + " " + textareaId + "-count", disabled: !url
     });
     textarea.value = savedText;
     var counter = el("p", { className: "reflection-count", id: textareaId + "-count" });
-    var button = el("button", { type: "submit", className: "reflection-save", text: "保存", disabled: !url });
+    var button = el("button", { type: "submit", className: "reflection-save", text: _("Save"), disabled: !url });
     var status = el("p", { className: "reflection-status", role: "status", "aria-live": "polite" });
-    var form = el("form", { className: "reflection-form", novalidate: true }, [
-      el("label", { for: textareaId, text: "写下你的回答" }),
+    var form = el("form", { className: "reflection-form", novalidate: true, lang: W.uiLang }, [
+      el("label", { for: textareaId, text: _("Write your answer") }),
       hint,
       textarea,
       el("div", { className: "reflection-bar" }, [button, counter]),
@@ -77,26 +76,27 @@
 
     function refresh() {
       var length = textarea.value.length;
-      counter.textContent = length + " / " + REFLECTION_LIMIT + " 字" +
-        (length >= REFLECTION_LIMIT ? "（已达上限）" : "");
+      counter.textContent = format(length >= REFLECTION_LIMIT ? _("%(count)s / %(limit)s characters (the limit)")
+        : _("%(count)s / %(limit)s characters"), { count: length, limit: REFLECTION_LIMIT });
       counter.classList.toggle("is-near", length >= REFLECTION_LIMIT * 0.9);
       var dirty = Boolean(url) && textarea.value !== savedText;
       if (dirty) dirtyReflections.add(section); else dirtyReflections.delete(section);
-      if (dirty && !saving && !status.classList.contains("is-error")) setStatus("有未保存的修改。", "is-pending");
+      if (dirty && !saving && !status.classList.contains("is-error")) setStatus(_("You have unsaved changes."), "is-pending");
       if (!dirty && status.classList.contains("is-pending")) setStatus("", null);
     }
 
     function failure(response) {
-      if (response.status === 403) return "登录状态可能已过期，请刷新页面后再试。";
-      if (response.status === 413) return "内容太长了。";
-      return "服务器暂时无法保存（HTTP " + response.status + "），请稍后再试。";
+      if (response.status === 403) return _("Your sign-in may have expired; reload the page and try again.");
+      if (response.status === 413) return _("The text is too long.");
+      return format(_("The server cannot save right now (HTTP %(status)s); try again later."),
+        { status: response.status });
     }
 
     function save() {
       if (!url || saving) return;
       var text = textarea.value;
       saving = true;
-      setStatus("正在保存…", null);
+      setStatus(_("Saving…"), null);
       window.fetch(url, {
         method: "POST",
         credentials: "same-origin",
@@ -110,15 +110,16 @@
         saving = false;
         if (reply.response.ok && reply.data && reply.data.ok) {
           savedText = text;
-          setStatus("已保存（" + formatTime(reply.data.updated_at) + "）", "is-ok");
+          setStatus(format(_("Saved (%(time)s)"), { time: formatTime(reply.data.updated_at) }), "is-ok");
         } else {
           var message = reply.data && reply.data.error ? String(reply.data.error) : failure(reply.response);
-          setStatus("保存失败：" + message, "is-error");
+          setStatus(format(_("Not saved: %(reason)s"), { reason: message }), "is-error");
         }
         refresh();
       }).catch(function () {
         saving = false;
-        setStatus("保存失败：网络连接有问题，请检查网络后再试。", "is-error");
+        setStatus(format(_("Not saved: %(reason)s"),
+          { reason: _("the network connection failed; check it and try again.") }), "is-error");
         refresh();
       });
     }
@@ -141,7 +142,7 @@
     section.appendChild(form);
     section.classList.add("is-enhanced");
     refresh();
-    if (entry && entry.updated_at && url) setStatus("上次保存于 " + formatTime(entry.updated_at), null);
+    if (entry && entry.updated_at && url) setStatus(format(_("Last saved %(time)s"), { time: formatTime(entry.updated_at) }), null);
   }
 
   window.addEventListener("beforeunload", function (event) {
