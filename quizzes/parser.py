@@ -39,8 +39,10 @@ MAX_CHOICES = 12
 class ParsedChoice:
     key: str
     text: str
-    correct: bool
+    correct: bool  # part of the best answer (see Choice.is_correct)
     line: int
+    fraction: Decimal = Decimal(0)
+    feedback: str = ""
 
 
 @dataclass
@@ -131,7 +133,7 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
         elif m := CHOICE_RE.match(stripped):
             question.choices.append(ParsedChoice(
                 key=choice_key(min(len(question.choices), 11)), text=m["text"].strip(),
-                correct=m["mark"] in "xX", line=number))
+                correct=m["mark"] in "xX", line=number, fraction=Decimal(m["mark"] in "xX")))
         elif m := ANSWER_RE.match(stripped):
             answers.append((number, m["value"].strip()))
         elif m := EXPLANATION_RE.match(stripped):
