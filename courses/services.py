@@ -394,7 +394,10 @@ def _question_data(source: SourceFile, rendered: Rendered) -> list[QuestionData]
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],
-            answer=question.answer, choices=[ChoiceData(**c) for c in html["choices"]],
+            answer=question.answer, choices=[
+                ChoiceData(key=c.key, text_html=h["text_html"], is_correct=c.correct, fraction=c.fraction,
+                           feedback=c.feedback)
+                for c, h in zip(question.choices, html["choices"], strict=True)],
         ))
     return data
 

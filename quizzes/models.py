@@ -66,6 +66,7 @@ class Question(models.Model):
             answer=self.answer,
             choices=frozenset(c.key for c in choices),
             correct_choices=frozenset(c.key for c in choices if c.is_correct),
+            fractions={c.key: c.fraction for c in choices},
         )
 
 
@@ -77,7 +78,12 @@ class Choice(models.Model):
     key = models.CharField(max_length=4)
     order = models.PositiveIntegerField()
     text_html = models.TextField()
+    # Part of the best answer: the full-credit option of a single choice, every option with a
+    # positive fraction of a multiple choice.
     is_correct = models.BooleanField(default=False)
+    fraction = models.DecimalField(max_digits=8, decimal_places=7, default=0,
+                                   help_text="Share of the marks, -1 … 1 (Moodle's answer fraction).")
+    feedback = models.TextField(blank=True, help_text="Plain text shown to a learner who chose it.")
 
     class Meta:
         ordering = ["order"]
@@ -125,12 +131,13 @@ class Attempt(models.Model):
 
 
 class QuestionResult(models.Model):
-    """A learner's latest answer to one question: what the 错题本 lists while it is wrong."""
+    """A learner's latest answer to one question: the 错题本 lists it until it earns full credit."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="question_results")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="results")
-    last_correct = models.BooleanField()
+    last_correct = models.BooleanField(help_text="Full credit: off the 错题本.")
+    last_credit = models.DecimalField(max_digits=8, decimal_places=7, default=0)
     wrong_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

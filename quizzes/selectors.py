@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from . import grading
 from .models import Attempt, Choice, Question, Quiz, ReviewPolicy
 
 
@@ -86,9 +87,22 @@ class QuestionView:
     text_html: str
     options: list[OptionView] = field(default_factory=list)
     response: str = ""
-    right: bool | None = None
+    credit: float | None = None  # 0 … 1 once graded
     answer_text: str = ""
     explanation_html: str = ""
+    feedback: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> bool | None:
+        return None if self.credit is None else self.credit >= 1
+
+    @property
+    def partial(self) -> bool:
+        return self.credit is not None and 0 < self.credit < 1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.credit or 0))
 
 
 def attempt_form(attempt: Attempt, questions: list[Question], data=None) -> list[QuestionView]:
@@ -109,7 +123,7 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
     for number, question in enumerate(questions, start=1):
         response = attempt.responses.get(question.key)
         view = QuestionView(question.key, question.kind, number, question.text_html,
-                            right=attempt.outcomes.get(question.key))
+                            credit=outcome_credit(attempt.outcomes.get(question.key)))
         chosen = _chosen_tokens(attempt, question, response)
         view.options = _options(attempt, question, chosen)
         view.response = _response_text(question, response)
@@ -120,8 +134,20 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
                 option.correct = token_keys.get(option.value) in correct
             view.answer_text = answer_text(question)
             view.explanation_html = question.explanation_html
+            view.feedback = response_feedback(question, response)
         views.append(view)
     return views
+
+
+def outcome_credit(outcome) -> float | None:
+    """An attempt's stored outcome as a credit 0 … 1 (attempts graded before partial credit
+    stored True / False)."""
+    return None if outcome is None else float(outcome)
+
+
+def response_feedback(question: Question, response) -> list[str]:
+    key = question.answer_key(question.current_choices)
+    return grading.feedback(key, response, {c.key: c.feedback for c in question.current_choices})
 
 
 def _options(attempt: Attempt, question: Question, chosen: list[str]) -> list[OptionView]:
@@ -155,12 +181,14 @@ def _response_text(question: Question, response) -> str:
 
 def answer_text(question: Question) -> str:
     """The right answer in words, for review pages (never for an open attempt)."""
-    if question.kind == "numeric":
-        tolerance = question.answer["tolerance"]
-        spread = f" ± {tolerance}" if tolerance not in ("0", "0.0") else ""
-        return f"{question.answer['value']}{spread} {question.answer.get('unit', '')}".strip()
-    if question.kind == "text":
-        return " / ".join(question.answer["accepted"])
+    if question.kind in ("numeric", "text"):
+        best = [a for a in grading.answers(question.answer, question.kind)
+                if a.fraction == grading.FULL and a.value != grading.CATCH_ALL]
+        if question.kind == "text":
+            return " / ".join(a.value for a in best)
+        unit = question.answer.get("unit", "")
+        return " / ".join(f"{a.value}{f' ± {a.tolerance}' if a.tolerance else ''} {unit}".strip()
+                          for a in best)
     if question.kind == "truefalse":
         return _("True") if question.answer["value"] else _("False")
     return ""

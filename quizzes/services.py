@@ -4,13 +4,14 @@ once, retry a question from the 错题本."""
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 
-from .grading import InvalidResponse, clean_response, is_correct
+from .grading import FULL, InvalidResponse, clean_response, credit, score_of
 from .models import Attempt, Choice, Question, QuestionResult, Quiz
 from .selectors import AttemptHistory, attempt_allowed, attempt_history
 
@@ -20,6 +21,8 @@ class ChoiceData:
     key: str
     text_html: str
     is_correct: bool
+    fraction: Decimal
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def _question_upsert(quiz: Quiz, question: Question | None, data: QuestionData, 
     question.save()
     Choice.objects.bulk_create(
         Choice(question=question, version=question.version, key=c.key, order=i,
-               text_html=c.text_html, is_correct=c.is_correct)
+               text_html=c.text_html, is_correct=c.is_correct, fraction=c.fraction, feedback=c.feedback)
         for i, c in enumerate(data.choices, start=1)
     )
     return True
@@ -177,8 +180,9 @@ def attempt_submit(*, user: User, quiz: Quiz, attempt_id: int, data, questions: 
     if attempt.status == Attempt.Status.SUBMITTED:
         return SubmitResult(attempt, graded_now=False)
     responses = _read_responses(attempt, questions, data)
-    outcomes = {q.key: is_correct(q.answer_key(q.current_choices), responses[q.key]) for q in questions}
-    score = round(100 * sum(outcomes.values()) / len(outcomes)) if outcomes else 100
+    credits = {q.key: credit(q.answer_key(q.current_choices), responses[q.key]) for q in questions}
+    score = score_of(credits.values())
+    outcomes = {key: _stored_credit(value) for key, value in credits.items()}
     graded = {"status": Attempt.Status.SUBMITTED, "submitted_at": timezone.now(), "responses": responses,
               "outcomes": outcomes, "score": score, "passed": score >= attempt.pass_mark}
     # Part of the caller's transaction when there is one (no savepoint: any error undoes it all).
@@ -187,7 +191,7 @@ def attempt_submit(*, user: User, quiz: Quiz, attempt_id: int, data, questions: 
         won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN,
                                      quiz_version=quiz.version).update(**graded)
         if won:
-            _record_results(user, questions, outcomes)
+            _record_results(user, questions, credits)
     if not won:
         attempt.refresh_from_db()
         if attempt.status != Attempt.Status.SUBMITTED:
@@ -222,27 +226,35 @@ def _read_responses(attempt: Attempt, questions: list[Question], data) -> dict:
     return responses
 
 
-def _record_results(user: User, questions: list[Question], outcomes: dict[str, bool]) -> None:
-    """Upsert the learner's latest answer per question in one statement (PostgreSQL and SQLite)."""
+def _stored_credit(value: Decimal) -> int | float:
+    """A credit as the attempt's JSON keeps it (attempts graded before partial credit hold booleans)."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _record_results(user: User, questions: list[Question], credits: dict[str, Decimal]) -> None:
+    """Upsert the learner's latest answer per question in one statement (PostgreSQL and SQLite).
+    Anything short of full credit keeps the question in the 错题本 and counts as a mistake."""
     if not questions:
         return
     table = QuestionResult._meta.db_table
     now = timezone.now()
-    rows = [(user.pk, q.pk, outcomes[q.key], 0 if outcomes[q.key] else 1, now) for q in questions]
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    rows = [(user.pk, q.pk, credits[q.key] == FULL, credits[q.key], 0 if credits[q.key] == FULL else 1, now)
+            for q in questions]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, question_id, last_correct, wrong_count, updated_at) VALUES {values} "
-            f"ON CONFLICT (user_id, question_id) DO UPDATE SET last_correct = excluded.last_correct, "
+            f"INSERT INTO {table} (user_id, question_id, last_correct, last_credit, wrong_count, updated_at) "
+            f"VALUES {values} ON CONFLICT (user_id, question_id) DO UPDATE SET "
+            f"last_correct = excluded.last_correct, last_credit = excluded.last_credit, "
             f"wrong_count = {table}.wrong_count + excluded.wrong_count, updated_at = excluded.updated_at",
             [value for row in rows for value in row])
 
 
 def question_retry(*, user: User, question: Question, raw) -> bool:
-    """Answer one question again from the 错题本; a right answer takes it off the list. One upsert,
+    """Answer one question again from the 错题本; full credit takes it off the list. One upsert,
     so two retries at once both count (a read-then-save lost one of them)."""
     choices = [c for c in question.choices.all() if c.version == question.version]
     key = question.answer_key(choices)
-    correct = is_correct(key, clean_response(key, raw))
-    _record_results(user, [question], {question.key: correct})
-    return correct
+    earned = credit(key, clean_response(key, raw))
+    _record_results(user, [question], {question.key: earned})
+    return earned == FULL
