@@ -25,11 +25,12 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from quizzes.models import Quiz
-from quizzes.services import ChoiceData, QuestionData, quiz_sync
+from quizzes.services import ChoiceData, QuestionData, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
 from .content.exercises import answer_sheet
+from .content.frontmatter import parse_moment
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
 from .content.rendering import Library, Rendered
 from .content.sanitise import RENDER_VERSION
@@ -248,6 +249,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     if source.doc.has_quiz:
         module.quiz = module.quiz or Quiz.objects.create(title=module.title)
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
+        quiz_timing_set(quiz=module.quiz, time_limit_minutes=meta.get("time_limit_minutes"),
+                        opens_at=parse_moment(meta.get("opens_at")), closes_at=parse_moment(meta.get("closes_at")))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
 

@@ -1,5 +1,6 @@
 """Writes about a learner's journey. Every counter moves by atomic UPDATEs, never read-modify-write."""
 
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,11 +11,15 @@ from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import IsNull
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
 from courses.content import exercises
 from courses.models import Course, Module
+from quizzes import exams
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Question
@@ -35,6 +40,8 @@ MAX_BEAT_SECONDS = 30
 BEAT_GRACE_SECONDS = 5
 REFLECTION_MAX_LENGTH = 5000
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
+logger = logging.getLogger(__name__)
 
 
 def enrollment_ensure(*, user: User, course: Course,
@@ -145,6 +152,7 @@ class SubmissionOutcome:
     attempt: Attempt
     graded_now: bool
     progress: ModuleProgress
+    late: bool = False  # the posted answers came after the deadline: the saved ones were graded
 
 
 @transaction.atomic
@@ -153,13 +161,90 @@ def quiz_submission_record(*, user: User, module: Module, attempt_id: int, data)
 
     Submitting a graded attempt again records it again, which changes nothing once applied (and
     heals a result that was never recorded). Raises AttemptRefused or InvalidResponse with nothing
-    written.
+    written. A timed attempt posted after its deadline is graded with what it saved (late=True).
     """
     quiz = module.quiz
-    result = quiz_services.attempt_submit(user=user, quiz=quiz, attempt_id=attempt_id, data=data,
-                                          questions=quiz_selectors.current_questions(quiz))
+    try:
+        result = quiz_services.attempt_submit(user=user, quiz=quiz, attempt_id=attempt_id, data=data,
+                                              questions=quiz_selectors.current_questions(quiz))
+    except quiz_services.DeadlinePassed as late:  # raised before anything was written
+        result = exams.attempt_expire(attempt_id=late.attempt.pk)
+        if result is None:
+            raise
+        progress = quiz_result_record(user=user, module=module, attempt=result.attempt)
+        return SubmissionOutcome(result.attempt, result.graded_now, progress, late=True)
     progress = quiz_result_record(user=user, module=module, attempt=result.attempt)
     return SubmissionOutcome(result.attempt, result.graded_now, progress)
+
+
+@transaction.atomic
+def exam_start(*, user: User, module: Module) -> Attempt:
+    """Start (or resume) the learner's timed attempt on the module's exam; the deadline grading is
+    queued for when it is due. Raises AttemptNotAllowed (window, limit, cooldown)."""
+    quiz = module.quiz
+    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.OPEN).first()
+    if open_attempt is not None and quiz_selectors.attempt_overdue(open_attempt):
+        attempt_deadline_record(attempt_id=open_attempt.pk)
+        open_attempt = None
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz, questions=quiz_selectors.current_questions(quiz),
+                                          existing=open_attempt)
+    if attempt.deadline is not None and attempt.pk != getattr(open_attempt, "pk", None):
+        deadline_grading_queue(attempt=attempt)
+    return attempt
+
+
+def deadline_grading_queue(*, attempt: Attempt) -> None:
+    """After commit, queue the grading for when the attempt is due. A broker that is down only
+    delays it: beat's sweep and the learner's next request grade it too."""
+    from .tasks import attempt_deadline_task  # tasks call this module: import here, not at the top
+
+    def send() -> None:
+        try:
+            attempt_deadline_task.apply_async((attempt.pk,), eta=exams.deadline_due_at(attempt))
+        except QUEUE_ERRORS:
+            logger.warning("deadline grading of attempt %s not queued; the sweep grades it", attempt.pk,
+                           exc_info=True)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def attempt_deadline_record(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
+    """Grade a timed attempt past its deadline with its saved answers and record the result, in one
+    transaction; however many paths (task, sweep, the learner's next request) race, it is graded
+    once. None when there is nothing to grade."""
+    result = exams.attempt_expire(attempt_id=attempt_id, now=now)
+    if result is None:
+        return None
+    module = Module.objects.filter(quiz_id=result.attempt.quiz_id).select_related("course").first()
+    if module is not None:
+        quiz_result_record(user=result.attempt.user, module=module, attempt=result.attempt)
+    return result.attempt
+
+
+def exam_deadline_sweep(*, now: datetime | None = None) -> int:
+    """Grade every attempt past its deadline that no task graded (worker down, broker lost)."""
+    graded = 0
+    for attempt_id in exams.overdue_attempt_ids(now=now):
+        graded += attempt_deadline_record(attempt_id=attempt_id, now=now) is not None
+    return graded
+
+
+def exam_draft_save(*, user: User, module: Module, attempt_id: int, data) -> datetime:
+    """Autosave; an attempt found past its deadline is graded now (the worker may be late)."""
+    try:
+        return exams.draft_save(user=user, quiz=module.quiz, attempt_id=attempt_id, data=data)
+    except quiz_services.DeadlinePassed as late:
+        attempt_deadline_record(attempt_id=late.attempt.pk)
+        raise
+
+
+def exam_focus_record(*, user: User, module: Module, attempt_id: int, kind: str) -> int:
+    try:
+        return exams.focus_loss_record(user=user, quiz=module.quiz, attempt_id=attempt_id, kind=kind)
+    except quiz_services.DeadlinePassed as late:
+        attempt_deadline_record(attempt_id=late.attempt.pk)
+        raise
 
 
 def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> ModuleProgress:
@@ -256,36 +341,51 @@ class QuizState:
     retry_at: datetime | None = None
     attempts_used: int = 0
     error: str = ""
+    exam_startable: bool = False
 
 
 def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
-    """The module's quiz as this learner sees it: their open attempt (started when allowed), the last
-    result and its review, and what stands in the way of a new attempt. One query for the attempts
-    (the questions come from the per-version cache), however long the history."""
+    """The module's quiz as this learner sees it: their open attempt (started when allowed; a timed
+    exam only on request), the last result and its review, and what stands in the way of a new
+    attempt. One query for the attempts (the questions come from the per-version cache), however
+    long the history; a timed attempt past its deadline is graded first if no worker did."""
     quiz = module.quiz
     if quiz is None:
         return None
     state = QuizState(questions=quiz_selectors.current_questions(quiz), error=error)
     attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
+    overdue = [a for a in attempts if quiz_selectors.attempt_overdue(a)]
+    for attempt in overdue:
+        attempt_deadline_record(attempt_id=attempt.pk)
+    if overdue:
+        attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
     submitted = sorted((a for a in attempts if a.status == Attempt.Status.SUBMITTED),
                        key=lambda a: a.submitted_at, reverse=True)
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     state.attempts_used = len(submitted)
+    history = quiz_selectors.AttemptHistory(count=len(attempts), submitted_at=[a.submitted_at for a in submitted])
     if submitted:
         state.last = submitted[0]
         has_passed = any(a.passed for a in submitted)
         state.reveal = quiz_selectors.reveals_answers(quiz, has_passed=has_passed)
-        if state.last.quiz_version == quiz.version:
-            state.review = attempt_review(state.last, state.questions, reveal=state.reveal)
+        if state.last.paper or state.last.quiz_version == quiz.version:
+            state.review = attempt_review(state.last, quiz_selectors.attempt_questions(state.last, state.questions),
+                                          reveal=state.reveal)
     try:
+        if quiz.is_timed and open_attempt is None:
+            # The clock must not start on a page view: the learner starts the exam (exam_start).
+            quiz_selectors.attempt_allowed(user=user, quiz=quiz, history=history)
+            state.exam_startable = True
+            return state
         state.open_attempt = quiz_services.attempt_start(
-            user=user, quiz=quiz, questions=state.questions, existing=open_attempt,
-            history=quiz_selectors.AttemptHistory(count=len(attempts),
-                                                  submitted_at=[a.submitted_at for a in submitted]))
+            user=user, quiz=quiz, questions=state.questions, existing=open_attempt, history=history)
     except quiz_selectors.AttemptNotAllowed as refusal:
         state.blocked, state.retry_at = refusal.reason, refusal.retry_at
     else:
-        state.form = attempt_form(state.open_attempt, state.questions, data)
+        if data is None and state.open_attempt.draft:
+            data = MultiValueDict(state.open_attempt.draft)
+        state.form = attempt_form(state.open_attempt,
+                                  quiz_selectors.attempt_questions(state.open_attempt, state.questions), data)
     return state
 
 

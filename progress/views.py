@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from courses.models import Module
 from courses.structure import course_structure
 from quizzes.grading import InvalidResponse
 from quizzes.models import QuestionResult
+from quizzes.selectors import SUBMIT_GRACE, AttemptNotAllowed
 from quizzes.services import AttemptRefused, question_retry
 
 from . import selectors, services
@@ -77,20 +79,37 @@ SUBMIT_REFUSALS = {
                         "page and answer this module's quiz."),
     "closed": _lazy("This attempt was closed without being graded. Reload the page for a new attempt."),
     "stale": _lazy("The quiz was updated while you were answering. Please answer it again."),
+    "late": _lazy("The time for this exam is up, so nothing more can be saved. The answers saved before the "
+                  "deadline are graded."),
 }
+START_REFUSALS = {
+    "not_open": _lazy("This exam has not opened yet."),
+    "window_closed": _lazy("This exam has closed."),
+    "max_attempts": _lazy("You have used all attempts for this quiz."),
+    "cooldown": _lazy("You cannot start this exam again yet."),
+}
+
+
+def _exam_module(course_slug: str, module_slug: str) -> Module:
+    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+    if module.quiz is None:
+        raise Http404
+    return module
+
+
+def _attempt_id(request) -> int:
+    attempt_id = request.POST.get("attempt", "")
+    return int(attempt_id) if attempt_id.isdigit() else 0
 
 
 @require_POST
 @login_required
 def quiz_submit(request, course_slug: str, module_slug: str):
-    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-    if module.quiz is None:
-        raise Http404
+    module = _exam_module(course_slug, module_slug)
     url = reverse("progress:module", args=[course_slug, module_slug])
-    attempt_id = request.POST.get("attempt", "")
     try:
-        services.quiz_submission_record(user=request.user, module=module, data=request.POST,
-                                        attempt_id=int(attempt_id) if attempt_id.isdigit() else 0)
+        outcome = services.quiz_submission_record(user=request.user, module=module, data=request.POST,
+                                                  attempt_id=_attempt_id(request))
     except AttemptRefused as refusal:
         return render(request, "progress/quiz_refused.html", {
             "module": module, "message": SUBMIT_REFUSALS[refusal.reason], "url": url}, status=400)
@@ -98,7 +117,55 @@ def quiz_submit(request, course_slug: str, module_slug: str):
         error = _("Your answers could not be graded: %(reason)s") % {"reason": problem}
         context = _module_context(request, module, data=request.POST, error=error)
         return render(request, "progress/module.html", context, status=400)
+    if outcome.late:
+        deadline = timezone.localtime(outcome.attempt.deadline)
+        message = _("Time was up at %(time)s, so these answers arrived too late (answers are accepted up to "
+                    "%(grace)s seconds after the deadline). The answers saved before the deadline were graded.") % {
+            "time": deadline.strftime("%H:%M:%S"), "grace": int(SUBMIT_GRACE.total_seconds())}
+        return render(request, "progress/quiz_refused.html", {"module": module, "message": message, "url": url,
+                                                              "graded": True}, status=400)
     return redirect(f"{url}#quiz-result")
+
+
+@require_POST
+@login_required
+def exam_start(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    if not module.quiz.is_timed:
+        raise Http404
+    try:
+        services.exam_start(user=request.user, module=module)
+    except AttemptNotAllowed as refusal:
+        messages.error(request, START_REFUSALS[refusal.reason])
+    return redirect(reverse("progress:module", args=[course_slug, module_slug]) + "#quiz")
+
+
+@require_POST
+@login_required
+def exam_autosave(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    try:
+        saved_at = services.exam_draft_save(user=request.user, module=module, attempt_id=_attempt_id(request),
+                                            data=request.POST)
+    except AttemptRefused as refusal:
+        return JsonResponse({"error": str(SUBMIT_REFUSALS[refusal.reason]), "reason": refusal.reason}, status=400)
+    except InvalidResponse as problem:
+        return JsonResponse({"error": str(problem), "reason": "invalid"}, status=400)
+    return JsonResponse({"ok": True, "saved_at": saved_at.isoformat()})
+
+
+@require_POST
+@login_required
+def exam_focus(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    try:
+        count = services.exam_focus_record(user=request.user, module=module, attempt_id=_attempt_id(request),
+                                           kind=request.POST.get("kind", ""))
+    except AttemptRefused as refusal:
+        return JsonResponse({"error": str(SUBMIT_REFUSALS[refusal.reason]), "reason": refusal.reason}, status=400)
+    except InvalidResponse as problem:
+        return JsonResponse({"error": str(problem), "reason": "invalid"}, status=400)
+    return JsonResponse({"ok": True, "count": count})
 
 
 @require_POST

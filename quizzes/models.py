@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +35,18 @@ class Quiz(models.Model):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # A timed exam: an attempt must end by start + limit and by the close of the window.
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_timed(self) -> bool:
+        return bool(self.time_limit_minutes or self.closes_at)
 
 
 class Question(models.Model):
@@ -117,10 +128,21 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     pass_mark = models.PositiveSmallIntegerField()
     passed = models.BooleanField(null=True, blank=True)
+    # Timed exams only. The attempt keeps the questions it was started with (``paper``), so an edit
+    # of the quiz during the exam changes nothing for it; ``draft`` is what autosave last stored
+    # ({form field: [values]}), graded as it stands when the deadline passes (``auto_submitted``).
+    deadline = models.DateTimeField(null=True, blank=True)
+    paper = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    draft = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False)
+    focus_losses = models.PositiveIntegerField(default=0)
+    focus_log = models.JSONField(default=list, blank=True)  # [[ISO time, "blur" | "hidden"], ...]
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "quiz", "status"])]
+        indexes = [models.Index(fields=["user", "quiz", "status"]),
+                   models.Index(fields=["status", "deadline"], name="attempt_open_deadline")]
         constraints = [
             models.UniqueConstraint(fields=["user", "quiz"], condition=models.Q(status="open"),
                                     name="one_open_attempt_per_user_quiz"),
@@ -128,6 +150,10 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.quiz_id} #{self.number} {self.status}"
+
+    @property
+    def focus_moments(self) -> list[tuple[datetime, str]]:
+        return [(datetime.fromisoformat(moment), kind) for moment, kind in self.focus_log]
 
 
 class QuestionResult(models.Model):
@@ -147,3 +173,21 @@ class QuestionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.question_id} {'right' if self.last_correct else 'wrong'}"
+
+
+class TimeExtension(models.Model):
+    """Extra minutes one learner gets on one timed quiz (an accessibility arrangement made by HR)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_extensions")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="time_extensions")
+    extra_minutes = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "quiz"], name="one_time_extension_per_quiz")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.quiz_id} +{self.extra_minutes} min"

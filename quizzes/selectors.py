@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import grading
-from .models import Attempt, Choice, Question, Quiz, ReviewPolicy
+from .models import Attempt, Choice, Question, Quiz, ReviewPolicy, TimeExtension
+from .papers import paper_questions
+
+# A submit or autosave is accepted this long after the deadline (the request was on its way);
+# grading at the deadline waits as long, so the two never compete for answers sent in time.
+SUBMIT_GRACE = timedelta(seconds=10)
 
 
 class AttemptNotAllowed(Exception):
@@ -55,14 +60,42 @@ def attempt_history(*, user: User, quiz: Quiz) -> AttemptHistory:
 
 def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None,
                     history: AttemptHistory | None = None) -> None:
-    """Raise AttemptNotAllowed when the attempt limit or the cooldown stands in the way."""
+    """Raise AttemptNotAllowed when the exam window, the attempt limit or the cooldown stands in the way."""
+    now = now or timezone.now()
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptNotAllowed("not_open", quiz.opens_at)
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptNotAllowed("window_closed")
     history = history or attempt_history(user=user, quiz=quiz)
     if quiz.max_attempts and len(history.submitted_at) >= quiz.max_attempts:
         raise AttemptNotAllowed("max_attempts")
     if quiz.cooldown_minutes and history.submitted_at:
         retry_at = history.submitted_at[0] + timedelta(minutes=quiz.cooldown_minutes)
-        if retry_at > (now or timezone.now()):
+        if retry_at > now:
             raise AttemptNotAllowed("cooldown", retry_at)
+
+
+def exam_deadline(*, quiz: Quiz, user: User, started_at: datetime) -> datetime | None:
+    """When an attempt started now must end: the time limit or the window's close, whichever is
+    first, plus the learner's extension. None for a quiz without a time limit or close."""
+    ends = [moment for moment in (
+        quiz.time_limit_minutes and started_at + timedelta(minutes=quiz.time_limit_minutes), quiz.closes_at)
+        if moment]
+    if not ends:
+        return None
+    extra = TimeExtension.objects.filter(user=user, quiz=quiz).values_list("extra_minutes", flat=True).first()
+    return min(ends) + timedelta(minutes=extra or 0)
+
+
+def attempt_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An open attempt whose deadline (and the grace after it) has passed: it is graded as saved."""
+    return (attempt.status == Attempt.Status.OPEN and attempt.deadline is not None
+            and (now or timezone.now()) > attempt.deadline + SUBMIT_GRACE)
+
+
+def attempt_questions(attempt: Attempt, current: list[Question]) -> list[Question]:
+    """What the attempt asks: its own paper when it keeps one, else the quiz's current questions."""
+    return paper_questions(attempt.paper, attempt.quiz_id) if attempt.paper else current
 
 
 def reveals_answers(quiz: Quiz, *, has_passed: bool) -> bool:

@@ -2,9 +2,11 @@
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import yaml
+from django.utils import timezone
 
 from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
@@ -21,6 +23,7 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     slug: bool = False
+    moment: bool = False  # a date and time: ISO text or a YAML timestamp, read in the site's time zone
 
 
 COMMON = {"title": Field(str, required=True, maximum=200), "slug": Field(str, required=True, slug=True)}
@@ -44,8 +47,24 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "objectives": Field(list, required=True, minimum=1, maximum=8),
         "pass_mark_reason": Field(str, maximum=300),
         "required": Field(bool),
+        "time_limit_minutes": Field(int, minimum=1, maximum=1440),
+        "opens_at": Field((str, datetime), moment=True),
+        "closes_at": Field((str, datetime), moment=True),
     },
 }
+MOMENT_EXAMPLE = "2026-12-01 09:00"
+
+
+def parse_moment(value: Any) -> datetime | None:
+    """An aware datetime from front matter ('2026-12-01 09:00', with an optional '+08:00'), or None."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[dict, list[Problem]]:
@@ -89,10 +108,17 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
     if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
         problems.append(Problem(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
                                 "'pass_mark_reason' saying why it differs from the course"))
+    opens, closes = parse_moment(data.get("opens_at")), parse_moment(data.get("closes_at"))
+    if opens and closes and closes <= opens:
+        problems.append(Problem(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
     return problems
 
 
 def _field_error(name: str, value: Any, field: Field) -> str | None:
+    if field.moment:
+        if parse_moment(value) is None:
+            return f"field {name!r} must be a date and time like '{MOMENT_EXAMPLE}', not {value!r}"
+        return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return f"field {name!r} must be a whole number, not {value!r}"
     if not isinstance(value, field.kind):

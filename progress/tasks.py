@@ -1,0 +1,16 @@
+"""Celery tasks for timed exams: thin; progress.services does the work."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="progress.exams.deadline")
+def attempt_deadline_task(attempt_id: int) -> bool:
+    """Queued for an attempt's deadline; does nothing if the attempt was graded or is not yet due."""
+    return services.attempt_deadline_record(attempt_id=attempt_id) is not None
+
+
+@shared_task(name="progress.exams.sweep")
+def exam_deadline_sweep_task() -> int:
+    return services.exam_deadline_sweep()
