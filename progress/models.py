@@ -102,6 +102,11 @@ class ExerciseResult(models.Model):
 
 
 class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(max_length=20, unique=True)
@@ -109,6 +114,15 @@ class Certificate(models.Model):
     learner_name = models.CharField(max_length=200)
     course_title = models.CharField(max_length=200)
     total_seconds = models.PositiveIntegerField()
+    # None: the course sets no validity, the certificate never expires.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    # The course revision (courses.CourseRevision.number and fingerprint) the learner was last
+    # certified on: set at issue, re-stamped when retraining or recertification is complete.
+    course_revision = models.PositiveIntegerField(null=True, blank=True)
+    course_fingerprint = models.CharField(max_length=64, blank=True)
+    stamped_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course")]
@@ -120,6 +134,12 @@ class Certificate(models.Model):
     def hours(self) -> float:
         return round(self.total_seconds / 3600, 1)
 
+    def status_at(self, moment) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.valid_until is not None and self.valid_until <= moment:
+            return self.Status.EXPIRED
+        return self.Status.VALID
 
 
 class Cohort(models.Model):

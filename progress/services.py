@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.content import exercises
+from courses.content.durations import duration_or_none
 from courses.models import Course, Module
+from courses.revisions import course_revision_current
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Question
@@ -217,15 +219,23 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
     seconds = ModuleProgress.objects.filter(user=user, module__course=course).aggregate(
         total=Coalesce(Sum("active_seconds"), 0))["total"]
     code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
+    revision = course_revision_current(course_id=course.pk)
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
                 user=user, course=course, code=code, issued_at=now, learner_name=user.name,
-                course_title=course.title, total_seconds=seconds)
+                course_title=course.title, total_seconds=seconds, valid_until=certificate_valid_until(
+                    course=course, start=now), course_revision=revision.number,
+                course_fingerprint=revision.fingerprint, stamped_at=now)
     except IntegrityError:
         return Certificate.objects.get(user=user, course=course)
     Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
     return certificate
+
+
+def certificate_valid_until(*, course: Course, start: datetime) -> datetime | None:
+    validity = duration_or_none(course.valid_for)
+    return validity.after(start) if validity else None
 
 
 class ReflectionInvalid(ValueError):

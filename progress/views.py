@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -201,5 +202,8 @@ def certificate_download(request, code: str):
 
 def certificate_verify(request, code: str):
     certificate = Certificate.objects.filter(code=code.upper()).first()
-    return render(request, "progress/verify.html", {"certificate": certificate, "code": code},
-                  status=200 if certificate else 404)
+    context = {"certificate": certificate, "code": code}
+    if certificate is not None:
+        status = certificate.status_at(timezone.now())
+        context.update(status=status, status_label=Certificate.Status(status).label)
+    return render(request, "progress/verify.html", context, status=200 if certificate else 404)

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from courses.models import Course, Module, ModuleRevision, Part
+from courses.revisions import course_revision_refresh
 from courses.services import (
     ContentInvalid,
     Neighbours,
@@ -107,6 +108,7 @@ def revision_publish(*, module: Module, text: str, base_id: int | None, author: 
         revision = revision_record(module=module, text=source.text, author=author, origin=origin,
                                    published=True, publish=latest, based_on=based_on or latest)
     course_positions_refresh(course=module.course)
+    course_revision_refresh(course=module.course)
     return SaveOutcome(revision=revision)
 
 
@@ -147,6 +149,7 @@ def module_reorder(*, module: Module, direction: int, author: User) -> bool:
     for moving in (first, second):
         _place(moving, moving.part, planned[moving.slug], author, planned)
     course_positions_refresh(course=module.course)
+    course_revision_refresh(course=module.course)
     return True
 
 
@@ -160,6 +163,7 @@ def module_move(*, module: Module, part: Part, author: User) -> bool:
     order = max(orders, default=0) + 1
     _place(module, part, order, author, {module.slug: order})
     course_positions_refresh(course=module.course)
+    course_revision_refresh(course=module.course)
     return True
 
 

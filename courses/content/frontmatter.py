@@ -8,6 +8,8 @@ import yaml
 
 from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
+from .durations import parse_duration
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
 KEY_LINE_RE = re.compile(r"^\s*[A-Za-z_]+\s*:")
@@ -21,6 +23,7 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     slug: bool = False
+    duration: bool = False
 
 
 COMMON = {"title": Field(str, required=True, maximum=200), "slug": Field(str, required=True, slug=True)}
@@ -31,7 +34,8 @@ QUIZ_SETTINGS = {
     "review": Field(str, choices=REVIEW_CHOICES),
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
-    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100)},
+    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),
@@ -44,6 +48,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "objectives": Field(list, required=True, minimum=1, maximum=8),
         "pass_mark_reason": Field(str, maximum=300),
         "required": Field(bool),
+        "recurring": Field(bool),
     },
 }
 
@@ -89,10 +94,33 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
     if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
         problems.append(Problem(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
                                 "'pass_mark_reason' saying why it differs from the course"))
-    return problems
+    return problems + _validity_problems(data, key_lines)
+
+
+def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
+    """The recertification window opens before expiry, so it needs a validity and must be shorter."""
+    window = data.get("recertify_within")
+    if not isinstance(window, str) or _field_error("recertify_within", window, Field(str, duration=True)):
+        return []
+    line = key_lines["recertify_within"]
+    valid_for = data.get("valid_for")
+    if valid_for is None:
+        return [Problem(line, "'recertify_within' needs 'valid_for': certificates that never expire "
+                        "are never renewed")]
+    if _field_error("valid_for", valid_for, Field(str, duration=True)):
+        return []
+    if parse_duration(window).approximate_days >= parse_duration(valid_for).approximate_days:
+        return [Problem(line, f"'recertify_within' ({window}) must be shorter than 'valid_for' ({valid_for})")]
+    return []
 
 
 def _field_error(name: str, value: Any, field: Field) -> str | None:
+    if field.duration:
+        try:
+            parse_duration(value)
+        except ValueError as problem:
+            return f"field {name!r} must be a duration: {problem}, not {value!r}"
+        return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return f"field {name!r} must be a whole number, not {value!r}"
     if not isinstance(value, field.kind):
