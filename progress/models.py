@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Module
+from courses.models import Course, Module, ModuleRevision
 
 
 class Enrollment(models.Model):
@@ -140,6 +140,46 @@ class Certificate(models.Model):
         if self.valid_until is not None and self.valid_until <= moment:
             return self.Status.EXPIRED
         return self.Status.VALID
+
+class Retraining(models.Model):
+    """One module a learner must learn again: re-read and re-pass, by a due date.
+
+    Opened by recertification (before a certificate expires) or by a material content change.
+    The learner's ModuleProgress is never reset: this row keeps its own read, pass and completion,
+    so the first completion, scores and time stay in the reports. ``period`` names the occasion
+    (the certificate's expiry, or the change), so opening the same one twice writes nothing.
+    """
+
+    class Reason(models.TextChoices):
+        RECERTIFICATION = "recertification", _("Recertification")
+        CONTENT_CHANGE = "content_change", _("Material content change")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retrainings")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="retrainings")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="retrainings")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    period = models.CharField(max_length=40)
+    due_date = models.DateField()
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    # Course revision the learner was certified or trained on, and the one they retrain for.
+    from_course_revision = models.PositiveIntegerField(null=True, blank=True)
+    to_course_revision = models.PositiveIntegerField()
+    # The module text they learned before (content changes: the diff is shown against it).
+    learned_revision = models.ForeignKey(ModuleRevision, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module", "period"],
+                                               name="one_retraining_per_module_occasion")]
+        indexes = [models.Index(fields=["course", "completed_at"], name="retraining_course_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} again on {self.module_id} ({self.period})"
 
 
 class Cohort(models.Model):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.content import exercises
-from courses.content.durations import duration_or_none
 from courses.models import Course, Module
 from courses.revisions import course_revision_current
 from quizzes import selectors as quiz_selectors
@@ -23,7 +22,8 @@ from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .activetime import beat_credit, beat_watermark
-from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection, Retraining
+from .retraining import certificate_valid_until, retraining_open, retraining_passed, retraining_read
 from .rollups import enrollment_rollups_update
 
 # The browser counts active time only while the page is visible and the learner has touched
@@ -92,6 +92,7 @@ class ModuleOpened:
     enrollment: Enrollment
     progress: ModuleProgress
     quiz: "QuizState | None"
+    retraining: list[Retraining] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -100,7 +101,11 @@ def module_open(*, user: User, module: Module, data=None, error: str = "") -> Mo
     one commit instead of three, and never a view without its enrolment."""
     enrollment = enrollment_ensure(user=user, course=module.course)
     progress = module_view_record(user=user, module=module, enrollment=enrollment)
-    return ModuleOpened(enrollment, progress, module_quiz_open(user=user, module=module, data=data, error=error))
+    # Retraining only ever follows a completion of the module: no query for everyone else.
+    retraining = retraining_open(user=user, module=module) if progress.completed_at else []
+    since = retraining[0].assigned_at if retraining else None
+    quiz = module_quiz_open(user=user, module=module, data=data, error=error, attempts_since=since)
+    return ModuleOpened(enrollment, progress, quiz, retraining)
 
 
 def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
@@ -125,9 +130,13 @@ def heartbeat_record(*, user: User, module_id: int, seconds: int, now: datetime 
 @transaction.atomic
 def module_mark_read(*, user: User, module: Module) -> ModuleProgress | None:
     """Mark an opened module as read; None when the learner never opened it (nothing written)."""
+    now = timezone.now()
     rows = ModuleProgress.objects.filter(user=user, module=module)
-    rows.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return _complete_if_ready(user, module, rows)
+    first_read = rows.filter(read_at__isnull=True).update(read_at=now)
+    progress = _complete_if_ready(user, module, rows)
+    if progress is not None and not first_read:  # retraining only follows an earlier completion
+        retraining_read(user=user, module=module, now=now)
+    return progress
 
 
 def _completion(module: Module, passed_at) -> Case:
@@ -177,7 +186,10 @@ def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> Modul
     if not rows.update(**changes):  # graded without a recorded view (a view always creates the row)
         _progress_create(user, module, attempt.submitted_at)
         rows.update(**changes)
-    return _complete_if_ready(user, module, rows, refresh_rollups=True)
+    progress = _complete_if_ready(user, module, rows, refresh_rollups=True)
+    if progress.completed_at is not None and progress.completed_at < attempt.submitted_at:
+        retraining_passed(user=user, module=module, attempt=attempt)  # only follows an earlier completion
+    return progress
 
 
 def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: bool = False
@@ -233,11 +245,6 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
     return certificate
 
 
-def certificate_valid_until(*, course: Course, start: datetime) -> datetime | None:
-    validity = duration_or_none(course.valid_for)
-    return validity.after(start) if validity else None
-
-
 class ReflectionInvalid(ValueError):
     pass
 
@@ -268,10 +275,12 @@ class QuizState:
     error: str = ""
 
 
-def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
+def module_quiz_open(*, user: User, module: Module, data=None, error: str = "",
+                     attempts_since: datetime | None = None) -> QuizState | None:
     """The module's quiz as this learner sees it: their open attempt (started when allowed), the last
     result and its review, and what stands in the way of a new attempt. One query for the attempts
-    (the questions come from the per-version cache), however long the history."""
+    (the questions come from the per-version cache), however long the history. ``attempts_since``:
+    retraining opened then, and the attempt limit counts only the attempts after it."""
     quiz = module.quiz
     if quiz is None:
         return None
@@ -290,8 +299,8 @@ def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") 
     try:
         state.open_attempt = quiz_services.attempt_start(
             user=user, quiz=quiz, questions=state.questions, existing=open_attempt,
-            history=quiz_selectors.AttemptHistory(count=len(attempts),
-                                                  submitted_at=[a.submitted_at for a in submitted]))
+            history=quiz_selectors.AttemptHistory(count=len(attempts), submitted_at=[
+                a.submitted_at for a in submitted if attempts_since is None or a.submitted_at >= attempts_since]))
     except quiz_selectors.AttemptNotAllowed as refusal:
         state.blocked, state.retry_at = refusal.reason, refusal.retry_at
     else:

@@ -57,7 +57,8 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
         "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
-        "quiz": opened.quiz,
+        "quiz": opened.quiz, "retraining": opened.retraining,
+        "retraining_unread": any(r.read_at is None for r in opened.retraining),
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
