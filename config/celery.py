@@ -43,6 +43,12 @@ app.conf.beat_schedule = {
         "schedule": timedelta(seconds=int(os.environ.get("EXAM_SWEEP_SECONDS", "60"))),
         "options": {"expires": 50},
     },
+    # Certificates whose renewal window opened get their recurring modules to learn again.
+    "certificates-recertify": {
+        "task": "progress.certificates.recertify",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
     # Retention of the audit log (AUDIT_RETENTION_DAYS): PIPL wants old entries gone on schedule.
     "audit-retention-purge": {
         "task": "audit.retention_purge",

@@ -34,9 +34,35 @@ class Course(SourceTracked):
                               default=ReviewPolicy.AFTER_ATTEMPT)
     # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
     library_hash = models.CharField(max_length=64, blank=True)
+    # Certificates expire this long after they are earned (a duration, courses.content.durations);
+    # empty: they never expire. Renewal opens `recertify_within` before expiry.
+    valid_for = models.CharField(max_length=20, blank=True)
+    recertify_within = models.CharField(max_length=20, blank=True)
+    # The course revision: a number that goes up whenever the fingerprint of its live modules and
+    # quiz versions changes (courses.revisions, the one place that computes it).
+    revision_number = models.PositiveIntegerField(default=0)
+    revision_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]
+
+
+class CourseRevision(models.Model):
+    """One state of a course's content: which module texts and quiz versions made it up."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    # module id -> {"slug", "hash" (its text), "revision" (ModuleRevision.number), "quiz" (version)}
+    modules = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="unique_course_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} r{self.number}"
 
 
 class Part(SourceTracked):
@@ -66,6 +92,8 @@ class Module(SourceTracked):
     body_html = models.TextField()
     toc = models.JSONField(default=list)
     required = models.BooleanField(default=True)
+    # Renewing a certificate means retaking the recurring modules (none marked: the whole course).
+    recurring = models.BooleanField(default=False)
     quiz = models.OneToOneField(Quiz, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="module")
     pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)

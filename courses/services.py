@@ -29,6 +29,7 @@ from quizzes.services import ChoiceData, QuestionData, quiz_sync, quiz_timing_se
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
+from .content.durations import parse_duration
 from .content.exercises import answer_sheet
 from .content.frontmatter import parse_moment
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
@@ -37,6 +38,7 @@ from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
+from .revisions import course_revision_refresh
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -238,6 +240,7 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.order, module.minutes = meta["order"], meta["minutes"]
     module.objectives = meta["objectives"]
     module.required = meta.get("required", True)
+    module.recurring = meta.get("recurring", False)
     module.pass_mark = meta.get("pass_mark")
     module.pass_mark_reason = meta.get("pass_mark_reason", "")
     module.max_attempts = meta.get("max_attempts")
@@ -299,6 +302,9 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
+        course.valid_for = str(parse_duration(meta["valid_for"])) if "valid_for" in meta else ""
+        course.recertify_within = (str(parse_duration(meta["recertify_within"]))
+                                   if "recertify_within" in meta else "")
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)
@@ -322,6 +328,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         report.relinked = modules_relink(course=course, rendered=renders, skip=rendered)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
+    course_revision_refresh(course=course)
 
 
 def _tree_neighbours(course: CourseSource, part: PartSource, module: SourceFile) -> Neighbours:

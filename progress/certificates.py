@@ -30,6 +30,7 @@ class CertificateText:
     completed: str
     course: str
     when: str
+    validity: str  # empty for a certificate that never expires
     verification: str
 
 
@@ -51,8 +52,19 @@ def certificate_text(certificate: Certificate, *, seconds: int) -> CertificateTe
         completed=_("has completed every required module of the course and passed its quizzes:"),
         course=_("“%(title)s”") % {"title": certificate.course_title},
         when=_("Completed on %(date)s · Learning time %(time)s") % {"date": issued, "time": duration(seconds)},
+        validity=_validity(certificate),
         verification=_("Verification code %(code)s · Verify at %(url)s") % {
             "code": certificate.code, "url": verify_url(certificate)})
+
+
+def _validity(certificate: Certificate) -> str:
+    if not certificate.valid_until:
+        return ""
+    until = date_format(timezone.localtime(certificate.valid_until), "DATE_FORMAT")
+    if certificate.course_revision:
+        return _("Valid until %(date)s · course revision %(number)s") % {
+            "date": until, "number": certificate.course_revision}
+    return _("Valid until %(date)s") % {"date": until}
 
 
 def certificate_pdf(certificate: Certificate, *, seconds: int) -> bytes:
@@ -65,8 +77,10 @@ def certificate_pdf(certificate: Certificate, *, seconds: int) -> bytes:
         (REGULAR, 16, text.completed, height - 330, INK),
         (BOLD, 24, text.course, height - 378, BRAND),
         (REGULAR, 13, text.when, height - 435, INK),
+        (REGULAR, 13, text.validity, height - 460, INK),
         (REGULAR, 10, text.verification, 90, INK),
     ]
+    lines = [line for line in lines if line[2]]
     fonts = [certificate_font(bold=name == BOLD, text="".join(line[2] for line in lines if line[0] == name),
                               name=name) for name in (REGULAR, BOLD)]
     with fonts_registered(fonts):

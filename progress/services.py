@@ -19,6 +19,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from accounts.models import User
 from courses.content import exercises
 from courses.models import Course, Module
+from courses.revisions import course_revision_current
 from quizzes import exams
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
@@ -26,7 +27,8 @@ from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .activetime import beat_credit, beat_watermark
-from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection, Retraining
+from .retraining import certificate_valid_until, retraining_open, retraining_passed, retraining_read
 from .rollups import enrollment_rollups_update
 from .selectors import course_seconds
 
@@ -98,6 +100,7 @@ class ModuleOpened:
     enrollment: Enrollment
     progress: ModuleProgress
     quiz: "QuizState | None"
+    retraining: list[Retraining] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -106,7 +109,11 @@ def module_open(*, user: User, module: Module, data=None, error: str = "") -> Mo
     one commit instead of three, and never a view without its enrolment."""
     enrollment = enrollment_ensure(user=user, course=module.course)
     progress = module_view_record(user=user, module=module, enrollment=enrollment)
-    return ModuleOpened(enrollment, progress, module_quiz_open(user=user, module=module, data=data, error=error))
+    # Retraining only ever follows a completion of the module: no query for everyone else.
+    retraining = retraining_open(user=user, module=module) if progress.completed_at else []
+    since = retraining[0].assigned_at if retraining else None
+    quiz = module_quiz_open(user=user, module=module, data=data, error=error, attempts_since=since)
+    return ModuleOpened(enrollment, progress, quiz, retraining)
 
 
 def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
@@ -131,9 +138,13 @@ def heartbeat_record(*, user: User, module_id: int, seconds: int, now: datetime 
 @transaction.atomic
 def module_mark_read(*, user: User, module: Module) -> ModuleProgress | None:
     """Mark an opened module as read; None when the learner never opened it (nothing written)."""
+    now = timezone.now()
     rows = ModuleProgress.objects.filter(user=user, module=module)
-    rows.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return _complete_if_ready(user, module, rows)
+    first_read = rows.filter(read_at__isnull=True).update(read_at=now)
+    progress = _complete_if_ready(user, module, rows)
+    if progress is not None and not first_read:  # retraining only follows an earlier completion
+        retraining_read(user=user, module=module, now=now)
+    return progress
 
 
 def _completion(module: Module, passed_at) -> Case:
@@ -261,7 +272,10 @@ def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> Modul
     if not rows.update(**changes):  # graded without a recorded view (a view always creates the row)
         _progress_create(user, module, attempt.submitted_at)
         rows.update(**changes)
-    return _complete_if_ready(user, module, rows, refresh_rollups=True)
+    progress = _complete_if_ready(user, module, rows, refresh_rollups=True)
+    if progress.completed_at is not None and progress.completed_at < attempt.submitted_at:
+        retraining_passed(user=user, module=module, attempt=attempt)  # only follows an earlier completion
+    return progress
 
 
 def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: bool = False
@@ -302,11 +316,14 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
     now = timezone.now()
     seconds = course_seconds(user=user, course=course)
     code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
+    revision = course_revision_current(course_id=course.pk)
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
                 user=user, course=course, code=code, issued_at=now, learner_name=user.name,
-                course_title=course.title, total_seconds=seconds)
+                course_title=course.title, total_seconds=seconds, valid_until=certificate_valid_until(
+                    course=course, start=now), course_revision=revision.number,
+                course_fingerprint=revision.fingerprint, stamped_at=now)
     except IntegrityError:
         return Certificate.objects.get(user=user, course=course)
     Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
@@ -344,11 +361,13 @@ class QuizState:
     exam_startable: bool = False
 
 
-def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
+def module_quiz_open(*, user: User, module: Module, data=None, error: str = "",
+                     attempts_since: datetime | None = None) -> QuizState | None:
     """The module's quiz as this learner sees it: their open attempt (started when allowed; a timed
     exam only on request), the last result and its review, and what stands in the way of a new
     attempt. One query for the attempts (the questions come from the per-version cache), however
-    long the history; a timed attempt past its deadline is graded first if no worker did."""
+    long the history; a timed attempt past its deadline is graded first if no worker did.
+    ``attempts_since``: retraining opened then, and the attempt limit counts only the attempts after it."""
     quiz = module.quiz
     if quiz is None:
         return None
@@ -363,7 +382,8 @@ def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") 
                        key=lambda a: a.submitted_at, reverse=True)
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     state.attempts_used = len(submitted)
-    history = quiz_selectors.AttemptHistory(count=len(attempts), submitted_at=[a.submitted_at for a in submitted])
+    history = quiz_selectors.AttemptHistory(count=len(attempts), submitted_at=[
+        a.submitted_at for a in submitted if attempts_since is None or a.submitted_at >= attempts_since])
     if submitted:
         state.last = submitted[0]
         has_passed = any(a.passed for a in submitted)

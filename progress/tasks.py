@@ -1,8 +1,9 @@
-"""Celery tasks for timed exams: thin; progress.services does the work."""
+"""Celery tasks for the learner journey: thin; progress.services and progress.retraining do the work."""
 
 from celery import shared_task
 
 from . import services
+from .retraining import certificates_recertify
 
 
 @shared_task(name="progress.exams.deadline")
@@ -14,3 +15,9 @@ def attempt_deadline_task(attempt_id: int) -> bool:
 @shared_task(name="progress.exams.sweep")
 def exam_deadline_sweep_task() -> int:
     return services.exam_deadline_sweep()
+
+
+@shared_task(name="progress.certificates.recertify", ignore_result=True)
+def certificates_recertify_task() -> int:
+    """Run by beat daily; opens renewal for certificates whose window opened. Running it twice is harmless."""
+    return certificates_recertify()

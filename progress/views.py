@@ -58,7 +58,8 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
         "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
-        "quiz": opened.quiz,
+        "quiz": opened.quiz, "retraining": opened.retraining,
+        "retraining_unread": any(r.read_at is None for r in opened.retraining),
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
@@ -272,5 +273,8 @@ def certificate_download(request, code: str):
 
 def certificate_verify(request, code: str):
     certificate = Certificate.objects.filter(code=code.upper()).first()
-    return render(request, "progress/verify.html", {"certificate": certificate, "code": code},
-                  status=200 if certificate else 404)
+    context = {"certificate": certificate, "code": code}
+    if certificate is not None:
+        status = certificate.status_at(timezone.now())
+        context.update(status=status, status_label=Certificate.Status(status).label)
+    return render(request, "progress/verify.html", context, status=200 if certificate else 404)

@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from courses.models import Course, Module, ModuleRevision, Part
+from courses.revisions import course_revision_refresh
 from courses.services import (
     ContentInvalid,
     Neighbours,
@@ -111,6 +112,7 @@ def revision_publish(*, module: Module, text: str, base_id: int | None, author: 
     _content_audit(action="content.publish", module=module, author=author,
                    before={"revision": latest.number} if latest else None,
                    after={"revision": revision.number, "origin": origin})
+    course_revision_refresh(course=module.course)
     return SaveOutcome(revision=revision)
 
 
@@ -155,6 +157,7 @@ def module_reorder(*, module: Module, direction: int, author: User) -> bool:
     course_positions_refresh(course=module.course)
     _content_audit(action="content.reorder", module=module, author=author,
                    before={"order": planned[second.slug]}, after={"order": planned[first.slug]})
+    course_revision_refresh(course=module.course)
     return True
 
 
@@ -171,6 +174,7 @@ def module_move(*, module: Module, part: Part, author: User) -> bool:
     course_positions_refresh(course=module.course)
     _content_audit(action="content.move", module=module, author=author, before=before,
                    after={"part": part.slug, "order": order})
+    course_revision_refresh(course=module.course)
     return True
 
 

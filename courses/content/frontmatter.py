@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
+from .durations import parse_duration
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
 KEY_LINE_RE = re.compile(r"^\s*[A-Za-z_]+\s*:")
@@ -24,6 +26,7 @@ class Field:
     choices: tuple[str, ...] = ()
     slug: bool = False
     moment: bool = False  # a date and time: ISO text or a YAML timestamp, read in the site's time zone
+    duration: bool = False
 
 
 COMMON = {"title": Field(str, required=True, maximum=200), "slug": Field(str, required=True, slug=True)}
@@ -34,7 +37,8 @@ QUIZ_SETTINGS = {
     "review": Field(str, choices=REVIEW_CHOICES),
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
-    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100)},
+    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),
@@ -50,6 +54,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "time_limit_minutes": Field(int, minimum=1, maximum=1440),
         "opens_at": Field((str, datetime), moment=True),
         "closes_at": Field((str, datetime), moment=True),
+        "recurring": Field(bool),
     },
 }
 MOMENT_EXAMPLE = "2026-12-01 09:00"
@@ -111,13 +116,36 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
     opens, closes = parse_moment(data.get("opens_at")), parse_moment(data.get("closes_at"))
     if opens and closes and closes <= opens:
         problems.append(Problem(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
-    return problems
+    return problems + _validity_problems(data, key_lines)
+
+
+def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
+    """The recertification window opens before expiry, so it needs a validity and must be shorter."""
+    window = data.get("recertify_within")
+    if not isinstance(window, str) or _field_error("recertify_within", window, Field(str, duration=True)):
+        return []
+    line = key_lines["recertify_within"]
+    valid_for = data.get("valid_for")
+    if valid_for is None:
+        return [Problem(line, "'recertify_within' needs 'valid_for': certificates that never expire "
+                        "are never renewed")]
+    if _field_error("valid_for", valid_for, Field(str, duration=True)):
+        return []
+    if parse_duration(window).approximate_days >= parse_duration(valid_for).approximate_days:
+        return [Problem(line, f"'recertify_within' ({window}) must be shorter than 'valid_for' ({valid_for})")]
+    return []
 
 
 def _field_error(name: str, value: Any, field: Field) -> str | None:
     if field.moment:
         if parse_moment(value) is None:
             return f"field {name!r} must be a date and time like '{MOMENT_EXAMPLE}', not {value!r}"
+        return None
+    if field.duration:
+        try:
+            parse_duration(value)
+        except ValueError as problem:
+            return f"field {name!r} must be a duration: {problem}, not {value!r}"
         return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return f"field {name!r} must be a whole number, not {value!r}"
