@@ -16,6 +16,7 @@ published in the browser. To keep browser edits, export them into ``content/`` a
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -236,6 +237,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
+    module.credit_hours = _hours(meta.get("credit_hours"))
+    module.credit_category = meta.get("credit_category", "").strip()
     rendered = _rendered(source, library)
     module.body_html, module.toc = rendered.body_html, rendered.toc
     module.exercises = {d.exercise.key: answer_sheet(d.exercise) for d in source.doc.directives if d.exercise}
@@ -244,6 +247,11 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
+
+
+def _hours(value: float | None) -> Decimal | None:
+    """Front matter numbers (validated: at most two decimals) as exact decimals: 0.1 stays 0.10."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -290,6 +298,9 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
+        course.credit_hours = _hours(meta.get("credit_hours")) or Decimal(0)
+        course.credit_category = meta.get("credit_category", "").strip()
+        course.credit_min_active = meta.get("credit_min_active")
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)

@@ -4,6 +4,7 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,8 +18,9 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
+from audit.services import audit_record
 from courses.models import Course
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
 
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
@@ -26,6 +28,7 @@ from .models import DueDateExtension, ExportLog
 from .uploads import UploadRow
 
 logger = logging.getLogger(__name__)
+ZERO_HOURS = Decimal(0)
 QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
 
 
@@ -157,6 +160,31 @@ def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, 
     DueDateExtension.objects.create(enrollment=enrollment, previous_due_date=enrollment.due_date,
                                     new_due_date=new_due_date, reason=reason.strip(), granted_by=granted_by)
     Enrollment.objects.filter(pk=enrollment.pk).update(due_date=new_due_date)
+
+
+OFFLINE_MAX_HOURS = Decimal(24)  # one entry is one day's session at most
+
+
+@transaction.atomic
+def offline_credit_add(*, user: User, title: str, held_on: date, hours: Decimal, category: str, reason: str,
+                       created_by: User, request=None) -> OfflineCredit:
+    """Record classroom training HR vouches for, apart from online credit, with the audit entry."""
+    title, category, reason = title.strip(), category.strip(), reason.strip()
+    if not (title and category):
+        raise HRInvalid("credit_incomplete")
+    if not reason:
+        raise HRInvalid("reason_required")
+    if not ZERO_HOURS < hours <= OFFLINE_MAX_HOURS or hours != hours.quantize(Decimal("0.01")):
+        raise HRInvalid("credit_hours_range")
+    if held_on > timezone.localdate():
+        raise HRInvalid("credit_in_future")
+    hours = hours.quantize(Decimal("0.01"))
+    credit = OfflineCredit.objects.create(user=user, title=title, held_on=held_on, hours=hours, category=category,
+                                          reason=reason, created_by=created_by)
+    audit_record(actor=created_by, action="credit.offline_add", target=user, reason=reason, request=request,
+                 after={"offline_credit": credit.pk, "title": title, "held_on": held_on, "hours": str(hours),
+                        "category": category})
+    return credit
 
 
 def export_start(*, user: User, kind: str, filters: ReportFilters) -> ExportLog:

@@ -16,11 +16,11 @@ from accounts.roles import role_required
 from courses.models import Course
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
-from . import selectors, services
+from . import credit, selectors, services
 from .charts import horizontal_bars
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExtensionForm
+from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -77,7 +77,45 @@ def learner(request, user_id: int):
     except User.DoesNotExist:
         raise Http404 from None
     context["extension_form"] = ExtensionForm()
+    context["credit"] = credit.person_credit(user=context["learner"])
+    context["offline_form"] = OfflineCreditForm()
     return render(request, "hr/learner.html", context)
+
+
+def _credit_filters(request) -> tuple[credit.CreditFilterForm, credit.CreditFilters]:
+    form = credit.CreditFilterForm(request.GET or None, departments=filter_choices()["departments"])
+    return form, credit.CreditFilters.from_form(form)
+
+
+@hr_required
+def credit_report(request):
+    form, filters = _credit_filters(request)
+    report = credit.credit_report(filters, request.GET.get("page"))
+    query = "" if filters.invalid else urlencode(filters.as_dict())
+    context = {"form": form, "filters": filters, "query": query, **report}
+    return render(request, "hr/credit.html", context, status=400 if filters.invalid else 200)
+
+
+@hr_required
+def credit_statement(request, user_id: int):
+    """学时证明: one person's credit hours (of one year, or all), to print or save as PDF."""
+    person = get_object_or_404(User, pk=user_id)
+    year = request.GET.get("year", "")
+    if year and not (year.isdigit() and credit.FIRST_YEAR <= int(year) <= timezone.localdate().year + 1):
+        return HttpResponse(_("The year must be a year such as 2026."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    statement = credit.person_credit(user=person, year=int(year) if year else None)
+    return render(request, "hr/credit_statement.html", {"statement": statement, "year": year})
+
+
+@require_POST
+@hr_required
+def offline_credit_add(request, user_id: int):
+    person = get_object_or_404(User, pk=user_id)
+    _form_action(request, OfflineCreditForm(request.POST), done=_("Offline training recorded."),
+                 action=lambda **data: services.offline_credit_add(user=person, created_by=request.user,
+                                                                  request=request, **data))
+    return redirect("hr:learner", user_id=person.pk)
 
 
 @hr_required
@@ -244,6 +282,9 @@ HR_ERRORS = {
     "already_assigned": _("This course is already assigned to this cohort."),
     "reason_required": _("A reason is required."),
     "not_later": _("The new due date must be later than the current one."),
+    "credit_incomplete": _("Give the training's name and category."),
+    "credit_hours_range": _("Credit hours must be more than 0 and at most 24, with at most two decimals."),
+    "credit_in_future": _("The session cannot be in the future."),
 }
 UPLOAD_ERRORS = {
     "too_big": gettext_lazy("The file is larger than 2 MB."),

@@ -267,6 +267,10 @@ EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "5"))
 EXPORT_EMAIL_BACKOFF_SECONDS = int(os.environ.get("EXPORT_EMAIL_BACKOFF_SECONDS", "60"))
 EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8"))
 
+# 学时: the share (percent) of a module's minutes of trusted active time a learner needs before the
+# module's credit hours count; a course's `credit_min_active` front matter overrides it. 0: none.
+CREDIT_MIN_ACTIVE_PERCENT = int(os.environ.get("CREDIT_MIN_ACTIVE_PERCENT", "0"))
+
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
