@@ -22,8 +22,10 @@ from audit.services import audit_record
 from courses.models import Course
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
 
+from .credit import CreditFilters
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
+from .ledger import ledger_size
 from .models import DueDateExtension, ExportLog
 from .uploads import UploadRow
 
@@ -187,12 +189,15 @@ def offline_credit_add(*, user: User, title: str, held_on: date, hours: Decimal,
     return credit
 
 
-def export_start(*, user: User, kind: str, filters: ReportFilters) -> ExportLog:
+def export_start(*, user: User, kind: str, filters: ReportFilters | CreditFilters) -> ExportLog:
     """Log an export; a big one is queued (finished_at stays empty), a small one is served now.
 
     A big one that cannot be queued (the broker is down) stays in the log as waiting; the sweep
     queues it once the broker is back (export_sweep)."""
-    rows = apply_filters(annotated_enrollments(), filters).count()
+    if isinstance(filters, CreditFilters):
+        rows = ledger_size(filters)
+    else:
+        rows = apply_filters(annotated_enrollments(), filters).count()
     background = rows > settings.EXPORT_ASYNC_ROWS
     export = ExportLog.objects.create(user=user, kind=kind, filters=filters.as_dict(), row_count=rows,
                                       finished_at=None if background else timezone.now())

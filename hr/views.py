@@ -18,6 +18,7 @@ from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
 from . import credit, selectors, services
 from .charts import horizontal_bars
+from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
 from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
@@ -96,16 +97,44 @@ def credit_report(request):
     return render(request, "hr/credit.html", context, status=400 if filters.invalid else 200)
 
 
-@hr_required
-def credit_statement(request, user_id: int):
-    """学时证明: one person's credit hours (of one year, or all), to print or save as PDF."""
+def _statement(request, user_id: int) -> credit.PersonCredit:
     person = get_object_or_404(User, pk=user_id)
     year = request.GET.get("year", "")
     if year and not (year.isdigit() and credit.FIRST_YEAR <= int(year) <= timezone.localdate().year + 1):
-        return HttpResponse(_("The year must be a year such as 2026."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    statement = credit.person_credit(user=person, year=int(year) if year else None)
-    return render(request, "hr/credit_statement.html", {"statement": statement, "year": year})
+        raise BadYear
+    return credit.person_credit(user=person, year=int(year) if year else None)
+
+
+class BadYear(ValueError):
+    pass
+
+
+def _bad_year() -> HttpResponse:
+    return HttpResponse(_("The year must be a year such as 2026."), status=400,
+                        content_type="text/plain; charset=utf-8")
+
+
+@hr_required
+def credit_statement(request, user_id: int):
+    """学时证明: one person's credit hours (of one year, or all), to print or save as PDF."""
+    try:
+        statement = _statement(request, user_id)
+    except BadYear:
+        return _bad_year()
+    return render(request, "hr/credit_statement.html", {"statement": statement,
+                                                        "query": urlencode({"year": statement.year or ""})})
+
+
+@hr_required
+def credit_statement_pdf(request, user_id: int):
+    try:
+        statement = _statement(request, user_id)
+    except BadYear:
+        return _bad_year()
+    pdf = document_pdf(credit_statement_document(statement))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="credit-hours-{user_id}.pdf"'
+    return response
 
 
 @require_POST
@@ -123,13 +152,32 @@ def export(request):
     kind = request.GET.get("kind", "summary_csv")
     form, filters = _filters(request)
     if filters.invalid:
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
-                             else " ".join(errors) for name, errors in form.errors.items())
-        return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
-                            % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
+        return _filters_refused(form)
     if kind not in EXPORT_KINDS or (kind.startswith("matrix") and not filters.course_id):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
     log = services.export_start(user=request.user, kind=kind, filters=filters)
+    return _export_served(request, log, back=f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
+
+
+@hr_required
+def credit_export(request):
+    """培训台账 of the 学时 report's filters, through the same export log and background jobs."""
+    form, filters = _credit_filters(request)
+    if filters.invalid:
+        return _filters_refused(form)
+    log = services.export_start(user=request.user, kind="ledger_xlsx", filters=filters)
+    return _export_served(request, log, back=f"{reverse('hr:credit')}?{urlencode(filters.as_dict())}")
+
+
+def _filters_refused(form) -> HttpResponse:
+    problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                         else " ".join(errors) for name, errors in form.errors.items())
+    return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
+                        % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _export_served(request, log, *, back: str) -> HttpResponse:
+    """The file of a small export now; for a big one, a note that it is on its way."""
     if log.finished_at is None:
         if log.error == "queue_unavailable":
             messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
@@ -137,9 +185,9 @@ def export(request):
         else:
             messages.success(request, _("This export is large: we will email you a download link when it is "
                                         "ready. It will also be linked from the export log."))
-        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
-    name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
-    if kind.endswith("xlsx"):
+        return redirect(back)
+    name = f"ops-academy-{log.kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
+    if log.kind.endswith("xlsx"):
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         write_xlsx(export_rows(log), response)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

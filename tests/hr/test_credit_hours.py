@@ -193,3 +193,23 @@ def test_certificate_of_credit_hours_refuses_a_bad_year(credited, client, query)
 
 def test_certificate_of_credit_hours_of_nobody_is_404(credited, client):
     assert client.get("/hr/learners/999999/credit/").status_code == 404
+
+
+def test_certificate_of_credit_hours_as_pdf_embeds_its_chinese_font(credited, client):
+    from tests.hr.pdfcheck import drawn_characters, embeds_truetype_fonts_only
+
+    person = credited["ops"][1]
+    response = client.get(f"/hr/learners/{person.pk}/credit/pdf/?year={credited['year']}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and embeds_truetype_fonts_only(response.content)
+    drawn = drawn_characters(response.content)
+    assert set("学时证明运营消防演练") <= drawn and not set("销售") & drawn
+    assert client.get(f"/hr/learners/{person.pk}/credit/pdf/?year=x").status_code == 400
+
+
+def test_a_missing_pdf_font_is_a_clear_error(settings):
+    from hr.pdf import PdfFontMissing, font_source
+
+    settings.PDF_FONT = "No Such Font Family"
+    with pytest.raises(PdfFontMissing, match=r"'No Such Font Family' is not installed.*fonts-noto-cjk"):
+        font_source()
