@@ -133,13 +133,13 @@ def write_xlsx(rows: Iterable[list], target) -> int:
     sheet = workbook.create_sheet("report")
     count = -1
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     workbook.save(target)
     return max(count, 0)
 
 
-def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+def xlsx_cell(sheet, value: object) -> WriteOnlyCell:
     """Numbers and dates as real cells a spreadsheet can sum and sort, with a number format."""
     cell = WriteOnlyCell(sheet)
     if isinstance(value, Decimal):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
 from accounts.roles import role_required
@@ -22,6 +22,7 @@ from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
 from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
+from .models import EvidencePack
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -135,6 +136,47 @@ def credit_statement_pdf(request, user_id: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="credit-hours-{user_id}.pdf"'
     return response
+
+
+@require_POST
+@hr_required
+def learner_evidence(request, user_id: int):
+    return _evidence_served(request, learner=get_object_or_404(User, pk=user_id))
+
+
+@require_POST
+@hr_required
+def cohort_evidence(request, cohort_id: int):
+    return _evidence_served(request, cohort=get_object_or_404(Cohort, pk=cohort_id))
+
+
+EVIDENCE_TYPES = {"pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _evidence_served(request, **subject) -> HttpResponse:
+    file_format = request.POST.get("format", "")
+    if file_format not in EVIDENCE_TYPES:
+        return HttpResponse(_("Choose PDF or XLSX."), status=400, content_type="text/plain; charset=utf-8")
+    pack, data = services.evidence_pack_create(created_by=request.user, file_format=file_format, request=request,
+                                               **subject)
+    response = HttpResponse(data, content_type=EVIDENCE_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="evidence-{pack.code}.{file_format}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_verify(request, code: str):
+    """Anyone holding a copy checks it here: the file (or its SHA-256) against the digest recorded."""
+    pack = get_object_or_404(EvidencePack.objects.select_related("created_by"), code=code)
+    verified = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            verified = selectors.evidence_check(pack=pack, data=b"".join(upload.chunks()))
+        else:
+            verified = selectors.evidence_check(pack=pack, digest=request.POST.get("sha256", ""))
+    return render(request, "hr/evidence_verify.html", {"pack": pack, "verified": verified})
 
 
 @require_POST
