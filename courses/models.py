@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,12 @@ class Course(SourceTracked):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # 学时: the credit hours of a module that sets none, the category they count under, and the share
+    # (percent) of a module's minutes of trusted active time needed before its credit counts
+    # (None: settings.CREDIT_MIN_ACTIVE_PERCENT).
+    credit_hours = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    credit_category = models.CharField(max_length=50, blank=True)
+    credit_min_active = models.PositiveSmallIntegerField(null=True, blank=True)
     # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
     library_hash = models.CharField(max_length=64, blank=True)
     # Certificates expire this long after they are earned (a duration, courses.content.durations);
@@ -104,6 +112,8 @@ class Module(SourceTracked):
     # Answer keys of the module's data exercises (courses.content.exercises.answer_sheet), by id.
     # Graded on the server; never rendered into the page.
     exercises = models.JSONField(default=dict, blank=True)
+    credit_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    credit_category = models.CharField(max_length=50, blank=True)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -116,6 +126,22 @@ class Module(SourceTracked):
     @property
     def effective_pass_mark(self) -> int:
         return self.pass_mark if self.pass_mark is not None else self.course.pass_mark
+
+    @property
+    def effective_credit_hours(self) -> Decimal:
+        return self.credit_hours if self.credit_hours is not None else self.course.credit_hours
+
+    @property
+    def effective_credit_category(self) -> str:
+        return self.credit_category or self.course.credit_category
+
+    @property
+    def credit_min_active_seconds(self) -> int:
+        """Trusted active time needed before this module's credit counts."""
+        percent = self.course.credit_min_active
+        if percent is None:
+            percent = settings.CREDIT_MIN_ACTIVE_PERCENT
+        return self.minutes * 60 * percent // 100
 
 
 class ModuleRevision(models.Model):

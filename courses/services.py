@@ -16,6 +16,7 @@ published in the browser. To keep browser edits, export them into ``content/`` a
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -246,6 +247,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
+    module.credit_hours = _hours(meta.get("credit_hours"))
+    module.credit_category = meta.get("credit_category", "").strip()
     rendered = _rendered(source, library)
     module.body_html, module.toc = rendered.body_html, rendered.toc
     module.exercises = {d.exercise.key: answer_sheet(d.exercise) for d in source.doc.directives if d.exercise}
@@ -256,6 +259,11 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
                         opens_at=parse_moment(meta.get("opens_at")), closes_at=parse_moment(meta.get("closes_at")))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
+
+
+def _hours(value: float | None) -> Decimal | None:
+    """Front matter numbers (validated: at most two decimals) as exact decimals: 0.1 stays 0.10."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -305,6 +313,9 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.valid_for = str(parse_duration(meta["valid_for"])) if "valid_for" in meta else ""
         course.recertify_within = (str(parse_duration(meta["recertify_within"]))
                                    if "recertify_within" in meta else "")
+        course.credit_hours = _hours(meta.get("credit_hours")) or Decimal(0)
+        course.credit_category = meta.get("credit_category", "").strip()
+        course.credit_min_active = meta.get("credit_min_active")
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)

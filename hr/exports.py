@@ -5,7 +5,8 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -21,10 +22,13 @@ from courses.models import Course, Module
 from progress.models import ModuleProgress
 
 from .auditlog import audit_export_rows
+from .credit import CreditFilters
 from .filters import ReportFilters, annotated_enrollments, apply_filters
+from .ledger import ledger_rows
 from .models import ExportLog
 from .selectors import report_rows
 
+CREDIT_EXPORTS = {"ledger_xlsx"}  # exports of the 学时 report's filters (CreditFilters)
 SIGNING_SALT = "hr-export"  # emailed links carry it: changing it breaks the links already sent
 CHUNK = 5000
 LINES_PER_CHUNK = 200
@@ -130,16 +134,23 @@ def write_xlsx(rows: Iterable[list], target) -> int:
     sheet = workbook.create_sheet("report")
     count = -1
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     workbook.save(target)
     return max(count, 0)
 
 
-def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+def xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+    """Numbers and dates as real cells a spreadsheet can sum and sort, with a number format."""
     cell = WriteOnlyCell(sheet)
+    if isinstance(value, Decimal):
+        cell.value, cell.number_format = float(value), "0.00"
+        return cell
     if isinstance(value, int | float) and not isinstance(value, bool):
         cell.value = value
+        return cell
+    if isinstance(value, date) and not isinstance(value, datetime):
+        cell.value, cell.number_format = value, "yyyy-mm-dd"
         return cell
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would read a leading "=" as a formula; force text
@@ -150,6 +161,9 @@ def export_rows(export: ExportLog) -> Iterator[list]:
     """The rows of a logged export, from the filters it was started with."""
     if export.kind.startswith("audit"):
         return audit_export_rows(export.filters)
+    if export.kind in CREDIT_EXPORTS:
+        return ledger_rows(CreditFilters(**{k: v for k, v in export.filters.items()
+                                            if k in CreditFilters.__dataclass_fields__}))
     filters = ReportFilters(**{k: v for k, v in export.filters.items() if k in ReportFilters.__dataclass_fields__})
     if export.kind.startswith("matrix"):
         return matrix_rows(filters, Course.objects.get(pk=filters.course_id))

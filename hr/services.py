@@ -1,9 +1,12 @@
 """HR writes: cohorts, assignments, extensions, exports. Each is one transaction: all of it or nothing."""
 
+import hashlib
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -20,15 +23,19 @@ from accounts.models import User
 from audit.selectors import audit_entries
 from audit.services import audit_record
 from courses.models import Course
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
 
 from .auditlog import audit_query
+from .credit import CreditFilters
+from .evidence import PackHeader, content_digest, evidence_gather, evidence_pdf, evidence_xlsx
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
-from .models import DueDateExtension, ExportLog
+from .ledger import ledger_size
+from .models import DueDateExtension, EvidencePack, ExportLog
 from .uploads import UploadRow
 
 logger = logging.getLogger(__name__)
+ZERO_HOURS = Decimal(0)
 QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
 DEPARTMENT_SYNC_LABEL = "department cohorts refresh"
 
@@ -181,12 +188,76 @@ def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, 
                  reason=reason, request=request)
 
 
-def export_start(*, user: User, kind: str, filters: ReportFilters, request=None) -> ExportLog:
+OFFLINE_MAX_HOURS = Decimal(24)  # one entry is one day's session at most
+
+
+@transaction.atomic
+def offline_credit_add(*, user: User, title: str, held_on: date, hours: Decimal, category: str, reason: str,
+                       created_by: User, request=None) -> OfflineCredit:
+    """Record classroom training HR vouches for, apart from online credit, with the audit entry."""
+    title, category, reason = title.strip(), category.strip(), reason.strip()
+    if not (title and category):
+        raise HRInvalid("credit_incomplete")
+    if not reason:
+        raise HRInvalid("reason_required")
+    if not ZERO_HOURS < hours <= OFFLINE_MAX_HOURS or hours != hours.quantize(Decimal("0.01")):
+        raise HRInvalid("credit_hours_range")
+    if held_on > timezone.localdate():
+        raise HRInvalid("credit_in_future")
+    hours = hours.quantize(Decimal("0.01"))
+    credit = OfflineCredit.objects.create(user=user, title=title, held_on=held_on, hours=hours, category=category,
+                                          reason=reason, created_by=created_by)
+    audit_record(actor=created_by, action="credit.offline_add", target=user, reason=reason, request=request,
+                 after={"offline_credit": credit.pk, "title": title, "held_on": held_on, "hours": str(hours),
+                        "category": category})
+    return credit
+
+
+EVIDENCE_FORMATS = ("pdf", "xlsx")
+EVIDENCE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def evidence_pack_create(*, created_by: User, file_format: str, learner: User | None = None,
+                         cohort: Cohort | None = None, request=None) -> tuple[EvidencePack, bytes]:
+    """Draw the evidence pack of one learner or of a cohort's current members, record its digests
+    (the file is handed out, not kept) and the audit entry. Returns the row and the file's bytes."""
+    if file_format not in EVIDENCE_FORMATS:
+        raise HRInvalid("evidence_format")
+    if (learner is None) == (cohort is None):
+        raise ValueError("an evidence pack is of one learner or of one cohort")
+    if learner is not None:
+        people, subject = [learner], learner.name
+    else:
+        people = list(User.objects.filter(cohort_memberships__cohort=cohort, cohort_memberships__left_at__isnull=True)
+                      .order_by("department", "display_name", "email"))
+        subject = f"{cohort.name}（{len(people)} 人）"
+    code = "-".join("".join(secrets.choice(EVIDENCE_CODE_ALPHABET) for _ in range(5)) for _ in range(4))
+    now = timezone.now()
+    evidence = evidence_gather(people)
+    header = PackHeader(code, subject, now, content_digest(evidence, code=code, subject=subject),
+                        settings.SITE_URL + reverse("evidence:verify", args=[code]))
+    data = evidence_pdf(evidence, header) if file_format == "pdf" else evidence_xlsx(evidence, header)
+    pack = EvidencePack.objects.create(
+        code=code, subject=EvidencePack.Subject.LEARNER if learner else EvidencePack.Subject.COHORT,
+        learner=learner, cohort=cohort, subject_label=subject[:200], file_format=file_format,
+        content_sha256=header.content_sha256, file_sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        created_by=created_by, created_at=now)
+    audit_record(actor=created_by, action="evidence.generate", target=learner or cohort, request=request,
+                 after={"code": code, "format": file_format, "people": len(people),
+                        "file_sha256": pack.file_sha256})
+    return pack, data
+
+
+def export_start(*, user: User, kind: str, filters: ReportFilters | CreditFilters, request=None) -> ExportLog:
     """Log an export; a big one is queued (finished_at stays empty), a small one is served now.
 
     A big one that cannot be queued (the broker is down) stays in the log as waiting; the sweep
     queues it once the broker is back (export_sweep)."""
-    rows = apply_filters(annotated_enrollments(), filters).count()
+    if isinstance(filters, CreditFilters):
+        rows = ledger_size(filters)
+    else:
+        rows = apply_filters(annotated_enrollments(), filters).count()
     return _export_log_create(user=user, kind=kind, filters=filters.as_dict(), rows=rows, request=request)
 
 

@@ -181,6 +181,46 @@ class Retraining(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} again on {self.module_id} ({self.period})"
 
+class ModuleCredit(models.Model):
+    """学时 earned by completing a module, fixed as the module granted them at completion: a later
+    edit of the module's credit hours does not rewrite what a learner earned. The credit counts once
+    the learner's trusted active time on the module (ModuleProgress.active_seconds, the evidence)
+    reaches ``required_seconds``; until then it is pending."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="module_credits")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="credits")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="module_credits")
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    category = models.CharField(max_length=50, blank=True)
+    required_seconds = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module"], name="one_credit_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.module_id}: {self.hours} h"
+
+
+class OfflineCredit(models.Model):
+    """学时 from training outside the platform (classroom), entered by HR with a reason; kept apart
+    from online credit and recorded in the audit log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offline_credits")
+    title = models.CharField(_("training"), max_length=200)
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    category = models.CharField(_("category"), max_length=50)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title} {self.held_on}: {self.hours} h"
+
 
 class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)

@@ -27,7 +27,7 @@ from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .activetime import beat_credit, beat_watermark
-from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection, Retraining
+from .models import Certificate, Enrollment, ExerciseResult, ModuleCredit, ModuleProgress, Reflection, Retraining
 from .retraining import certificate_valid_until, retraining_open, retraining_passed, retraining_read
 from .rollups import enrollment_rollups_update
 from .selectors import course_seconds
@@ -292,8 +292,21 @@ def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: boo
     if refresh_rollups:
         enrollment_rollup_refresh(user=user, course_id=module.course_id)
     if progress.completed_at is not None:
+        module_credit_record(user=user, module=module, completed_at=progress.completed_at)
         course_completion_check(user=user, course=module.course)
     return progress
+
+
+def module_credit_record(*, user: User, module: Module, completed_at: datetime) -> None:
+    """Fix the module's 学时 as it grants them now, once per learner and module: one INSERT that a
+    recorded credit (the unique constraint) turns into nothing. A module without hours writes nothing."""
+    hours = module.effective_credit_hours
+    if not hours:
+        return
+    ModuleCredit.objects.bulk_create([ModuleCredit(
+        user=user, module=module, course_id=module.course_id, hours=hours,
+        category=module.effective_credit_category, required_seconds=module.credit_min_active_seconds,
+        completed_at=completed_at)], ignore_conflicts=True)
 
 
 def course_completion_check(*, user: User, course: Course) -> Certificate | None:

@@ -267,6 +267,14 @@ EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "5"))
 EXPORT_EMAIL_BACKOFF_SECONDS = int(os.environ.get("EXPORT_EMAIL_BACKOFF_SECONDS", "60"))
 EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8"))
 
+# 学时: the share (percent) of a module's minutes of trusted active time a learner needs before the
+# module's credit hours count; a course's `credit_min_active` front matter overrides it. 0: none.
+CREDIT_MIN_ACTIVE_PERCENT = int(os.environ.get("CREDIT_MIN_ACTIVE_PERCENT", "0"))
+
+# The font embedded (as a subset) in HR's PDFs (学时证明, evidence packs): a fontconfig family or a
+# TTF/OTF/TTC file; it must cover Chinese (Debian: fonts-noto-cjk).
+PDF_FONT = os.environ.get("PDF_FONT", "Noto Sans CJK SC:style=Regular")
+
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))

@@ -30,6 +30,11 @@ class Field:
 
 
 COMMON = {"title": Field(str, required=True, maximum=200), "slug": Field(str, required=True, slug=True)}
+# 学时: hours may have a fraction (0.5), at most two decimals; the category groups them in HR's report.
+CREDIT_SETTINGS = {
+    "credit_hours": Field(float, minimum=0, maximum=100),
+    "credit_category": Field(str, maximum=50),
+}
 QUIZ_SETTINGS = {
     "pass_mark": Field(int, minimum=0, maximum=100),
     "max_attempts": Field(int, minimum=0, maximum=100),
@@ -37,8 +42,10 @@ QUIZ_SETTINGS = {
     "review": Field(str, choices=REVIEW_CHOICES),
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
-    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
-               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True)},
+    "course": {**COMMON, **QUIZ_SETTINGS, **CREDIT_SETTINGS,
+               "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True),
+               "credit_min_active": Field(int, minimum=0, maximum=100)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),
@@ -46,6 +53,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "module": {
         **COMMON,
         **QUIZ_SETTINGS,
+        **CREDIT_SETTINGS,
         "order": Field(int, required=True, minimum=1, maximum=999),
         "minutes": Field(int, required=True, minimum=1, maximum=600),
         "objectives": Field(list, required=True, minimum=1, maximum=8),
@@ -149,6 +157,8 @@ def _field_error(name: str, value: Any, field: Field) -> str | None:
         return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return f"field {name!r} must be a whole number, not {value!r}"
+    if field.kind is float:
+        return _number_error(name, value, field)
     if not isinstance(value, field.kind):
         return f"field {name!r} must be {_type_name(field.kind)}, not {value!r}"
     if isinstance(value, str):
@@ -170,6 +180,18 @@ def _field_error(name: str, value: Any, field: Field) -> str | None:
             return f"field {name!r} needs {field.minimum} to {field.maximum} items"
         if not all(isinstance(item, str) and item.strip() for item in value):
             return f"every item of {name!r} must be non-empty text"
+    return None
+
+
+def _number_error(name: str, value: Any, field: Field) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN != NaN
+        return f"field {name!r} must be a number such as 1 or 0.5, not {value!r}"
+    if field.minimum is not None and value < field.minimum:
+        return f"field {name!r} must be at least {field.minimum}"
+    if field.maximum is not None and value > field.maximum:
+        return f"field {name!r} must be at most {field.maximum}"
+    if round(value, 2) != value:
+        return f"field {name!r} has more than two decimals: {value!r}"
     return None
 
 
