@@ -89,6 +89,8 @@ class User(AbstractUser):
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     reminder_opt_in = models.BooleanField(_("reminder emails"), default=True)
+    # Set when a leaver's personal data was replaced after the retention period (PIPL).
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -270,6 +270,12 @@ EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8")
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
+# Retention of learners' personal data (PIPL), enforced daily by beat (progress.retention_purge);
+# 0 keeps that category without limit. Scores, passes, completion, time totals and certificates
+# are kept regardless. See the README's "Data lifecycle" section.
+RETENTION_ATTEMPT_ANSWERS_DAYS = int(os.environ.get("RETENTION_ATTEMPT_ANSWERS_DAYS", "730"))
+RETENTION_REFLECTIONS_DAYS = int(os.environ.get("RETENTION_REFLECTIONS_DAYS", "730"))
+RETENTION_LEAVERS_DAYS = int(os.environ.get("RETENTION_LEAVERS_DAYS", "1095"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.
