@@ -37,6 +37,7 @@ AUDIT_ACTIONS = [
     ("scim.group_save", _("SCIM group created or changed")), ("scim.group_delete", _("SCIM group removed")),
     ("reminder_rule.", _("Reminder rules: all")), ("reminder_rule.create", _("Reminder rule created")),
     ("reminder_rule.change", _("Reminder rule changed")), ("reminder_rule.delete", _("Reminder rule deleted")),
+    ("team.nudge", _("Manager nudge sent")),
     ("data.purge", _("Personal data purged (retention)")),
     ("audit.purge", _("Audit log purged")),
 ]

@@ -13,6 +13,8 @@ class ReminderKind(models.TextChoices):
     COMPLETED = "completed", _("Course completed")
     ESCALATION = "escalation", _("Escalation to the manager")
     HR_DIGEST = "hr_digest", _("Weekly HR digest")
+    # Sent on demand, when a manager presses "nudge" on 团队学习; the dispatcher never selects it.
+    NUDGE = "nudge", _("Nudge from the manager")
 
 
 class ReminderCategory(models.TextChoices):
@@ -32,6 +34,7 @@ KIND_CATEGORY = {
     ReminderKind.COMPLETED: ReminderCategory.ACHIEVEMENTS,
     ReminderKind.ESCALATION: ReminderCategory.ESCALATIONS,
     ReminderKind.HR_DIGEST: ReminderCategory.DIGEST,
+    ReminderKind.NUDGE: ReminderCategory.DEADLINES,
 }
 
 

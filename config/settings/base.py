@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hr",
     "reminders",
     "insights",
+    "team",
     "search",
     "demo",
 ]
