@@ -126,3 +126,15 @@ def test_zero_keeps_a_category_without_limit(history, settings):
     with at(5000):
         assert retention_purge().total == 0
     assert Reflection.objects.count() == 2
+
+
+def test_the_command_prints_the_periods_and_what_it_purged(history):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with at(1096):
+        call_command("retention_purge", stdout=out)
+    text = out.getvalue()
+    assert "reflections=730" in text and "leavers_pseudonymised: 1" in text and "attempt_answers: 1" in text

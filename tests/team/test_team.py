@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -16,6 +18,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 MORNING = "2026-11-20 10:00 +0800"  # inside the reminder window, Shanghai time
 TODAY = date(2026, 11, 20)
+TEAM_PAGE_QUERIES = 12
 
 
 @pytest.fixture
@@ -134,3 +137,18 @@ def test_refused_nudges_say_why_and_send_nothing(client, org):
     off = client.post(f"/team/learners/{org['worker'].pk}/nudge/", follow=True).content.decode()
     assert "switched off" in off
     assert not ReminderLog.objects.exists() and not AuditEntry.objects.filter(action="team.nudge").exists()
+
+
+def test_the_team_page_costs_the_same_queries_however_many_people_are_on_a_level(client, org):
+    """session, user, roles + manager flag, the org-chart walk (one query per level: boss, lead,
+    worker), course summary, people count and page, certificates, enrolments, overdue."""
+    as_user(client, org["boss"])
+    client.get("/team/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/team/")
+    for n in range(5):
+        UserFactory(email=f"extra{n}@example.com", manager=org["lead"])
+    with CaptureQueriesContext(connection) as bigger:
+        client.get("/team/")
+    assert len(bigger) == len(small) == TEAM_PAGE_QUERIES, "\n".join(q["sql"] for q in bigger.captured_queries)
+
