@@ -1,5 +1,6 @@
-"""A learner's own data, for them to download (PIPL's right of access): everything we hold about
-the signed-in person and nothing about anyone else, as JSON (machine-readable) and as a PDF."""
+"""A learner's own data, for them to download (PIPL's right of access): their profile and every
+learning record about them (enrolments, progress, attempts with answers, reflections, exercises,
+certificates, cohorts) and nothing about anyone else, as JSON (machine-readable) and as a PDF."""
 
 from io import BytesIO
 
@@ -19,7 +20,7 @@ PDF_WRAP = 60  # characters per line: CJK glyphs are about twice as wide as Lati
 
 
 def personal_data(*, user: User) -> dict:
-    """Every record that is about `user`, as plain JSON data (ISO dates)."""
+    """`user`'s profile and learning records as plain JSON data (ISO dates)."""
     return {
         "exported_at": _when(timezone.now()),
         "profile": {"email": user.email, "name": user.display_name, "employee_no": user.employee_no,
