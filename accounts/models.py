@@ -89,6 +89,8 @@ class User(AbstractUser):
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     reminder_opt_in = models.BooleanField(_("reminder emails"), default=True)
+    # Set when a leaver's personal data was replaced after the retention period (PIPL).
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -119,8 +121,21 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         if not self.is_authenticated:
             return False
+        return role in self._roles_and_team()[0]
+
+    @property
+    def manages_anyone(self) -> bool:
+        """Someone has this person as their manager (团队学习 is theirs to see)."""
+        return self.is_authenticated and self._roles_and_team()[1]
+
+    def _roles_and_team(self) -> tuple[set[str], bool]:
+        """Roles and whether anyone reports to this person, in one query (the header needs both)."""
         cached = getattr(self, "_role_names", None)
         if cached is None:
-            cached = set(self.groups.values_list("name", flat=True))
+            manages = models.Exists(User.objects.filter(manager_id=models.OuterRef("pk")))
+            rows = list(User.objects.filter(pk=self.pk).annotate(manages=manages)
+                        .values_list("groups__name", "manages"))
+            cached = {name for name, _manages in rows if name}
             self._role_names = cached
-        return role in cached
+            self._manages = bool(rows and rows[0][1])
+        return cached, self._manages

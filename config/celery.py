@@ -55,6 +55,12 @@ app.conf.beat_schedule = {
         "schedule": timedelta(days=1),
         "options": {"expires": 3600},
     },
+    # Retention of learners' personal data (RETENTION_*_DAYS): answers, reflections, leavers.
+    "data-retention-purge": {
+        "task": "progress.retention_purge",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
 }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("trainer/", include("courses.authoring.urls")),
     path("hr/", include("hr.urls")),
     path("evidence/", include("hr.evidence_urls")),
+    path("team/", include("team.urls")),
     path("scim/v2/", include("directory.scim_views")),
     path("", include("directory.urls")),
     path("reminders/", include("reminders.urls")),

@@ -161,6 +161,10 @@ def _people_create(plan: Plan, departments: dict[str, Department]) -> dict[str, 
         for user in fresh:
             user.pk = user.id = fetched[user.email]
     _learners_grant(fresh)
+    if fresh:
+        # One entry per sync, not per person: an initial sync creates thousands of accounts at once.
+        audit_record(actor=None, actor_label=f"directory sync ({plan.source})", action="directory.create",
+                     after={"created": len(fresh), "roles": [Role.LEARNER], "users": sorted(u.pk for u in fresh)})
     DirectoryEntry.objects.bulk_create(
         [DirectoryEntry(source=plan.source, external_id=r.external_id, user_id=users[r.external_id].pk,
                         fingerprint=r.fingerprint, active=r.active, manager_external_id=r.manager_id)

@@ -30,13 +30,16 @@ AUDIT_ACTIONS = [
     ("content.", _("Content: all")), ("content.publish", _("Module published")),
     ("content.module_create", _("Module created")), ("content.reorder", _("Module reordered")),
     ("content.move", _("Module moved")), ("content.import", _("Content imported")),
-    ("directory.", _("Directory: all")), ("directory.deactivate", _("Account deactivated (left)")),
+    ("directory.", _("Directory: all")), ("directory.create", _("Accounts created by directory sync")),
+    ("directory.deactivate", _("Account deactivated (left)")),
     ("directory.reactivate", _("Account reactivated (returned)")),
     ("directory.sync_confirm", _("Held directory sync confirmed")),
     ("scim.", _("SCIM: all")), ("scim.user_save", _("SCIM user created or changed")),
     ("scim.group_save", _("SCIM group created or changed")), ("scim.group_delete", _("SCIM group removed")),
     ("reminder_rule.", _("Reminder rules: all")), ("reminder_rule.create", _("Reminder rule created")),
     ("reminder_rule.change", _("Reminder rule changed")), ("reminder_rule.delete", _("Reminder rule deleted")),
+    ("team.nudge", _("Manager nudge sent")),
+    ("data.purge", _("Personal data purged (retention)")),
     ("audit.purge", _("Audit log purged")),
 ]
 EXPORT_KINDS = {"csv": "audit_csv", "xlsx": "audit_xlsx"}

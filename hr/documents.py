@@ -11,8 +11,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from progress.pdf_fonts import fonts_registered, pdf_font
+
 from .credit import PersonCredit
-from .pdf import embedded_font
 
 FONT = "HRDocument"
 DIGITS = "0123456789"  # page furniture reportlab may draw
@@ -43,7 +44,7 @@ class Document:
 
 def document_pdf(document: Document) -> bytes:
     buffer = io.BytesIO()
-    with embedded_font(FONT, document.text()):
+    with fonts_registered([pdf_font(text=document.text(), name=FONT)]):
         styles = {
             "title": ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, textColor=BRAND, spaceAfter=6),
             "heading": ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=16, spaceBefore=8,

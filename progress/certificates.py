@@ -13,8 +13,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
-from .certificate_fonts import certificate_font, fonts_registered
 from .models import Certificate
+from .pdf_fonts import fonts_registered, pdf_font
 from .templatetags.progress_tags import duration
 
 BRAND = HexColor("#1d4e89")
@@ -81,7 +81,7 @@ def certificate_pdf(certificate: Certificate, *, seconds: int) -> bytes:
         (REGULAR, 10, text.verification, 90, INK),
     ]
     lines = [line for line in lines if line[2]]
-    fonts = [certificate_font(bold=name == BOLD, text="".join(line[2] for line in lines if line[0] == name),
+    fonts = [pdf_font(bold=name == BOLD, text="".join(line[2] for line in lines if line[0] == name),
                               name=name) for name in (REGULAR, BOLD)]
     with fonts_registered(fonts):
         buffer = BytesIO()

@@ -1,8 +1,11 @@
-"""Celery tasks for the learner journey: thin; progress.services and progress.retraining do the work."""
+"""Celery tasks for the learner journey: thin; progress.services, retraining and retention do the work."""
+
+from dataclasses import asdict
 
 from celery import shared_task
 
 from . import services
+from .retention import retention_purge
 from .retraining import certificates_recertify
 
 
@@ -21,3 +24,9 @@ def exam_deadline_sweep_task() -> int:
 def certificates_recertify_task() -> int:
     """Run by beat daily; opens renewal for certificates whose window opened. Running it twice is harmless."""
     return certificates_recertify()
+
+
+@shared_task(name="progress.retention_purge", ignore_result=True)
+def retention_purge_task() -> dict:
+    """Run daily by beat; a second run the same day finds nothing due."""
+    return asdict(retention_purge())

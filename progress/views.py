@@ -20,6 +20,8 @@ from quizzes.services import AttemptRefused, question_retry
 from . import selectors, services
 from .certificates import certificate_pdf, certificate_text, verify_qr_code, verify_url
 from .models import Certificate
+from .personal_data import personal_data, personal_data_pdf
+from .retention import RetentionPeriods
 
 
 def course_outline(request, course_slug: str):
@@ -278,3 +280,22 @@ def certificate_verify(request, code: str):
         status = certificate.status_at(timezone.now())
         context.update(status=status, status_label=Certificate.Status(status).label)
     return render(request, "progress/verify.html", context, status=200 if certificate else 404)
+
+
+def data_retention(request):
+    """The retention periods, stated for everyone (linked in the footer)."""
+    return render(request, "progress/retention.html", {"periods": RetentionPeriods.from_settings()})
+
+
+@login_required
+def my_data(request, fmt: str):
+    """The signed-in person's own data; there is no id in the URL to forge."""
+    data = personal_data(user=request.user)
+    name = f"ops-academy-my-data-{timezone.localdate():%Y%m%d}"
+    if fmt == "pdf":
+        response = HttpResponse(personal_data_pdf(data, title=_("My data at Ops Academy")),
+                                content_type="application/pdf")
+    else:
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -4,6 +4,7 @@ once, retry a question from the 错题本."""
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -308,3 +309,16 @@ def question_retry(*, user: User, question: Question, raw) -> bool:
     earned = credit(key, clean_response(key, raw))
     _record_results(user, [question], {question.key: earned})
     return earned == FULL
+
+
+def attempt_answers_purge(*, submitted_before: datetime, batch_size: int) -> int:
+    """Retention: forget what learners answered in attempts submitted before the cutoff. The score,
+    pass and per-question credit stay (HR's records, the 错题本 and reconcile read those).
+    Batched, each batch its own short transaction; running it again finds nothing left to do."""
+    stale = Attempt.objects.filter(status=Attempt.Status.SUBMITTED, submitted_at__lt=submitted_before).exclude(
+        responses={}, draft={})
+    purged = last = 0
+    while ids := list(stale.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        purged += Attempt.objects.filter(pk__in=ids).update(responses={}, draft={})
+        last = ids[-1]
+    return purged

@@ -15,6 +15,8 @@ class ReminderKind(models.TextChoices):
     HR_DIGEST = "hr_digest", _("Weekly HR digest")
     CERT_EXPIRING = "cert_expiring", _("Certificate expires soon")
     CERT_EXPIRED = "cert_expired", _("Certificate expired")
+    # Sent on demand, when a manager presses "nudge" on 团队学习; the dispatcher never selects it.
+    NUDGE = "nudge", _("Nudge from the manager")
 
 
 class ReminderCategory(models.TextChoices):
@@ -37,6 +39,7 @@ KIND_CATEGORY = {
     ReminderKind.HR_DIGEST: ReminderCategory.DIGEST,
     ReminderKind.CERT_EXPIRING: ReminderCategory.CERTIFICATES,
     ReminderKind.CERT_EXPIRED: ReminderCategory.CERTIFICATES,
+    ReminderKind.NUDGE: ReminderCategory.DEADLINES,
 }
 
 

@@ -259,4 +259,15 @@ def reason_text(reason: dict) -> str:
         return gettext("Certificate expired on %(date)s") % reason
     if code == "hr_digest":
         return gettext("Weekly digest for %(week)s") % reason
+    if code == "nudge":
+        return gettext("Nudged by %(manager)s") % reason
     return ""
+
+
+def nudge_candidate(rule: ReminderRule, facts: Facts | None, period: str) -> Candidate | None:
+    """A manager's nudge still goes out if the course is open and the learner takes such emails."""
+    if facts is None or facts.withdrawn or facts.completed_at or not rule.is_active:
+        return None
+    if not facts.learner.accepts(rule.category):
+        return None
+    return Candidate(rule, facts.learner, period, {"code": "nudge", "manager": ""}, facts)

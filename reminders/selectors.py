@@ -19,6 +19,7 @@ from .rules import (
     digest_candidates,
     enrollment_candidates,
     in_window,
+    nudge_candidate,
     reason_text,
 )
 
@@ -142,12 +143,16 @@ def live_candidates(*, logs: list[ReminderLog], now: datetime) -> dict[int, Cand
     """live_candidate for a batch of logs: the enrolment facts of all of them in one read."""
     rules = active_rules()
     enrollment_ids = [log.enrollment_id for log in logs if log.enrollment_id]
-    found = {}
+    found, facts = {}, {}
     for batch in (fact_batches(now=now, enrollment_ids=enrollment_ids) if enrollment_ids else []):
+        facts.update((f.enrollment_id, f) for f in batch)
         for c in batch_candidates(batch, rules, now):
             found[(c.rule.pk, c.period, c.recipient.id, c.enrollment_id)] = c
     result = {}
     for log in logs:
+        if log.rule.kind == ReminderKind.NUDGE:  # on demand: the dispatcher's rules do not select it
+            result[log.pk] = nudge_candidate(log.rule, facts.get(log.enrollment_id), log.period)
+            continue
         if log.enrollment_id:
             result[log.pk] = found.get((log.rule_id, log.period, log.recipient_id, log.enrollment_id))
             continue

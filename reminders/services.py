@@ -23,11 +23,12 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from audit.services import audit_record
+from progress.models import Enrollment
 
 from . import selectors
 from .emails import message_for
-from .models import ReminderCategory, ReminderLog, ReminderOptOut, ReminderRule
-from .rules import Candidate, in_window, reason_text, zone
+from .models import ReminderCategory, ReminderKind, ReminderLog, ReminderOptOut, ReminderRule
+from .rules import Candidate, in_window, local_today, reason_text, zone
 
 logger = logging.getLogger(__name__)
 Status = ReminderLog.Status
@@ -285,3 +286,33 @@ def reminder_rule_delete(*, rule: ReminderRule, actor: User, request=None) -> No
     audit_record(actor=actor, action="reminder_rule.delete", target=rule,
                  before={name: getattr(rule, name) for name in RULE_FIELDS}, request=request)
     rule.delete()
+
+
+
+class NudgeRefused(ValueError):
+    """Why a nudge was not sent: "switched_off", "already_today", "not_open" or "opted_out"."""
+
+
+@transaction.atomic
+def reminder_nudge(*, enrollment: Enrollment, sender: User, now: datetime | None = None) -> ReminderLog:
+    """Queue a manager's nudge for one open enrolment through the reminder engine (the same
+    gate, channels, daytime window and opt-outs as every reminder). At most one nudge per learner
+    per local day: the learner's row is locked, so two managers pressing at once send one."""
+    now = now or timezone.now()
+    rule = ReminderRule.objects.filter(kind=ReminderKind.NUDGE, is_active=True).first()
+    if rule is None:
+        raise NudgeRefused("switched_off")
+    learner = User.objects.select_for_update().get(pk=enrollment.user_id)
+    if enrollment.completed_at or enrollment.unassigned_at or not learner.is_active:
+        raise NudgeRefused("not_open")
+    if not learner.reminder_opt_in or learner.reminder_opt_outs.filter(category=rule.category).exists():
+        raise NudgeRefused("opted_out")
+    period = f"day:{local_today(now, learner.timezone).isoformat()}"
+    if ReminderLog.objects.filter(rule=rule, recipient=learner, period=period).exists():
+        raise NudgeRefused("already_today")
+    with translation.override("en"):
+        reason = reason_text({"code": "nudge", "manager": sender.name})[:200]
+    log = ReminderLog.objects.create(rule=rule, enrollment=enrollment, recipient=learner, period=period,
+                                     reason=reason, queued_at=now)
+    _queue([log.pk])
+    return log

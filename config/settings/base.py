@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hr",
     "reminders",
     "insights",
+    "team",
     "search",
     "demo",
 ]
@@ -271,13 +272,15 @@ EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8")
 # module's credit hours count; a course's `credit_min_active` front matter overrides it. 0: none.
 CREDIT_MIN_ACTIVE_PERCENT = int(os.environ.get("CREDIT_MIN_ACTIVE_PERCENT", "0"))
 
-# The font embedded (as a subset) in HR's PDFs (学时证明, evidence packs): a fontconfig family or a
-# TTF/OTF/TTC file; it must cover Chinese (Debian: fonts-noto-cjk).
-PDF_FONT = os.environ.get("PDF_FONT", "Noto Sans CJK SC:style=Regular")
-
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
+# Retention of learners' personal data (PIPL), enforced daily by beat (progress.retention_purge);
+# 0 keeps that category without limit. Scores, passes, completion, time totals and certificates
+# are kept regardless. See the README's "Data lifecycle" section.
+RETENTION_ATTEMPT_ANSWERS_DAYS = int(os.environ.get("RETENTION_ATTEMPT_ANSWERS_DAYS", "730"))
+RETENTION_REFLECTIONS_DAYS = int(os.environ.get("RETENTION_REFLECTIONS_DAYS", "730"))
+RETENTION_LEAVERS_DAYS = int(os.environ.get("RETENTION_LEAVERS_DAYS", "1095"))
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 # Hosts (besides this site) that module images may come from, e.g. a company CDN; https only.
@@ -367,7 +370,8 @@ FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
 # The 503 page shown while the database is unreachable asks clients to retry after this long.
 SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))
 
-# Fonts embedded in the certificate PDF: a fontconfig family (fc-match) or a TTF/OTF/TTC file path;
-# it must cover Chinese (Debian: fonts-noto-cjk).
-CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "Noto Sans CJK SC:style=Regular")
-CERTIFICATE_FONT_BOLD = os.environ.get("CERTIFICATE_FONT_BOLD", "Noto Sans CJK SC:style=Bold")
+# Fonts embedded (as subsets) in every PDF we make: certificates, 学时证明, evidence packs, a
+# learner's own data. A fontconfig family (fc-match) or a TTF/OTF/TTC file; it must cover Chinese
+# (Debian: fonts-noto-cjk).
+PDF_FONT = os.environ.get("PDF_FONT", "Noto Sans CJK SC:style=Regular")
+PDF_FONT_BOLD = os.environ.get("PDF_FONT_BOLD", "Noto Sans CJK SC:style=Bold")

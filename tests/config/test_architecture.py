@@ -22,6 +22,7 @@ DIRECT = {
     "hr": {"progress"},
     "reminders": {"progress", "integrations"},
     "insights": {"progress"},
+    "team": {"hr", "reminders"},  # 团队学习 reads HR's statuses and nudges through reminders
     "demo": {"hr", "reminders", "insights", "directory"},
 }
 # Wiring, the benchmark harness and the tests may import anything; no app imports them.

@@ -144,11 +144,22 @@ def test_leaving_and_returning_are_in_the_audit_log(db, wecom_standin):
     sync("wecom")
     wecom_standin.users["lina"]["status"] = 1
     sync("wecom")
-    entries = list(AuditEntry.objects.filter(action__startswith="directory.").order_by("pk")
-                   .values_list("action", "actor_label", "target_label"))
+    entries = list(AuditEntry.objects.filter(action__in=["directory.deactivate", "directory.reactivate"])
+                   .order_by("pk").values_list("action", "actor_label", "target_label"))
     assert [(a, actor) for a, actor, _ in entries] == [("directory.deactivate", "directory sync (wecom)"),
                                                        ("directory.reactivate", "directory sync (wecom)")]
     assert "李娜" in entries[0][2] or "lina@example.com" in entries[0][2]
+
+
+def test_accounts_a_sync_creates_are_one_audit_entry_per_run(db, wecom_standin):
+    from audit.models import AuditEntry
+
+    sync("wecom")
+    sync("wecom")  # nothing new: nothing recorded
+    (entry,) = AuditEntry.objects.filter(action="directory.create")
+    created = User.objects.filter(directory_entries__source="wecom")
+    assert entry.actor_label == "directory sync (wecom)" and entry.after["roles"] == ["learner"]
+    assert entry.after["created"] == created.count() and entry.after["users"] == sorted(u.pk for u in created)
 
 
 def test_hr_confirms_a_held_sync_on_the_runs_page(client, db, wecom_standin, settings, hr_user, learner,

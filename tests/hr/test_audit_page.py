@@ -5,6 +5,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -15,6 +17,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/hr/audit/"
+AUDIT_PAGE_QUERIES = 5
 
 
 @pytest.fixture
@@ -128,3 +131,15 @@ def test_a_big_audit_export_runs_in_the_background(hr_client, entries, settings,
     assert log.finished_at is not None and log.row_count == 2
     with open(log.file, encoding="utf-8-sig") as handle:
         assert [row[2] for row in csv.reader(handle)][1:] == ["cohort.member_remove", "cohort.create"]
+
+
+def test_the_page_costs_the_same_queries_however_many_entries_it_shows(hr_client, entries, hr_user):
+    """session, user, roles + manager flag, the count, one page of entries with their target types."""
+    hr_client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        hr_client.get(URL)
+    for n in range(20):
+        audit_record(actor=hr_user, action="cohort.create", target=entries["alice"], after={"n": n})
+    with CaptureQueriesContext(connection) as more:
+        hr_client.get(URL)
+    assert len(more) == len(few) == AUDIT_PAGE_QUERIES, "\n".join(q["sql"] for q in more.captured_queries)

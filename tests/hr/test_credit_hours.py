@@ -205,11 +205,3 @@ def test_certificate_of_credit_hours_as_pdf_embeds_its_chinese_font(credited, cl
     drawn = drawn_characters(response.content)
     assert set("学时证明运营消防演练") <= drawn and not set("销售") & drawn
     assert client.get(f"/hr/learners/{person.pk}/credit/pdf/?year=x").status_code == 400
-
-
-def test_a_missing_pdf_font_is_a_clear_error(settings):
-    from hr.pdf import PdfFontMissing, font_source
-
-    settings.PDF_FONT = "No Such Font Family"
-    with pytest.raises(PdfFontMissing, match=r"'No Such Font Family' is not installed.*fonts-noto-cjk"):
-        font_source()

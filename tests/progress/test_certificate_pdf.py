@@ -6,8 +6,8 @@ import subprocess
 import pytest
 from django.test import override_settings
 
-from progress.certificate_fonts import CertificateFontMissing, certificate_font
 from progress.models import Certificate
+from progress.pdf_fonts import PdfFontMissing, pdf_font
 from tests.progress.test_certificates import complete_course
 
 pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
@@ -43,7 +43,7 @@ def test_latin_text_is_proportionally_spaced(learner_client, rare_name_certifica
     learner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     pdf = learner_client.get(f"/certificates/{rare_name_certificate.code}/pdf/").content
     assert "Certificate of Completion" in poppler("pdftotext", pdf, tmp_path)
-    font = certificate_font(bold=False, text="iM", name="Probe")
+    font = pdf_font(bold=False, text="iM", name="Probe")
     assert font.stringWidth("iiii", 10) < font.stringWidth("MMMM", 10) / 2
 
 
@@ -63,8 +63,8 @@ def test_in_page_certificate_has_a_qr_code_and_webview_hint(learner_client, rare
 
 
 def test_a_missing_font_family_is_a_clear_error(learner_client, rare_name_certificate):
-    with override_settings(CERTIFICATE_FONT="No Such Font Family"), \
-            pytest.raises(CertificateFontMissing, match="No Such Font Family".lower()):
+    with override_settings(PDF_FONT="No Such Font Family"), \
+            pytest.raises(PdfFontMissing, match="No Such Font Family".lower()):
         learner_client.get(f"/certificates/{rare_name_certificate.code}/pdf/")
 
 

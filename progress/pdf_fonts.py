@@ -1,7 +1,8 @@
-"""The certificate's fonts, embedded as subsets so every viewer shows the same page and text extracts.
+"""The fonts of every PDF we make (certificates, 学时证明, evidence packs, a learner's own data),
+embedded as subsets so every viewer shows the same page and the text extracts.
 
 reportlab embeds only TrueType outlines, and the CJK fonts Debian ships (Noto Sans CJK) are
-OpenType/CFF collections: fontTools cuts the few glyphs a certificate needs and converts their
+OpenType/CFF collections: fontTools cuts the glyphs of the document's own text and converts their
 cubic outlines to quadratic ones, which reportlab then embeds and subsets again.
 """
 
@@ -26,7 +27,7 @@ MAXP_TRUETYPE_FIELDS = ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunct
                         "maxContours", "maxCompositePoints", "maxCompositeContours", "maxComponentDepth")
 
 
-class CertificateFontMissing(RuntimeError):
+class PdfFontMissing(RuntimeError):
     pass
 
 
@@ -42,16 +43,16 @@ def font_file(pattern: str) -> FontFile:
         return FontFile(pattern, 0)
     fc_match = shutil.which("fc-match")
     if fc_match is None:
-        raise CertificateFontMissing(
-            f"fc-match (fontconfig) is not installed, so the certificate font {pattern!r} cannot be found; "
-            "install fontconfig and fonts-noto-cjk or set CERTIFICATE_FONT(_BOLD) to a font file")
+        raise PdfFontMissing(
+            f"fc-match (fontconfig) is not installed, so the PDF font {pattern!r} cannot be found; "
+            "install fontconfig and fonts-noto-cjk or set PDF_FONT(_BOLD) to a font file")
     found = subprocess.run([fc_match, "-f", "%{family}\t%{file}\t%{index}", pattern], capture_output=True,
                            text=True, check=False).stdout.split("\t")
     family = pattern.split(":")[0].strip().lower()
     if len(found) != 3 or family not in [name.strip().lower() for name in found[0].split(",")]:
-        raise CertificateFontMissing(
+        raise PdfFontMissing(
             f"no font of the family {family!r} is installed (fontconfig offers {found[0]!r} instead); "
-            "install fonts-noto-cjk or set CERTIFICATE_FONT(_BOLD) to a TTF/OTF file with Chinese glyphs")
+            "install fonts-noto-cjk or set PDF_FONT(_BOLD) to a TTF/OTF file with Chinese glyphs")
     return FontFile(found[1], int(found[2] or 0))
 
 
@@ -100,8 +101,8 @@ def _cff_to_glyf(face: TTFont) -> None:
 _REGISTRY = threading.Lock()
 
 
-def certificate_font(*, bold: bool, text: str, name: str) -> ttfonts.TTFont:
-    pattern = settings.CERTIFICATE_FONT_BOLD if bold else settings.CERTIFICATE_FONT
+def pdf_font(*, text: str, name: str, bold: bool = False) -> ttfonts.TTFont:
+    pattern = settings.PDF_FONT_BOLD if bold else settings.PDF_FONT
     return ttfonts.TTFont(name, truetype_subset(font_file(pattern), text))
 
 

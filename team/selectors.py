@@ -1,0 +1,97 @@
+"""What a manager may see: their reports (direct and indirect) and nothing else; HR sees everyone."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+
+from accounts.models import Role, User
+from accounts.selectors import report_ids
+from hr.filters import annotated_enrollments
+from hr.selectors import learner_detail
+from progress.models import Certificate
+
+PAGE_SIZE = 50
+OPEN_STATUSES = ("not_started", "in_progress", "overdue")
+
+
+def team_manager(*, viewer: User, manager_id: int | None) -> User:
+    """Whose team the viewer is looking at: their own, a sub-team of it, or (HR) anyone's.
+    Anyone else gets 403, so a team page can never be opened by guessing an id."""
+    is_hr = viewer.has_role(Role.HR)
+    if manager_id is None or manager_id == viewer.pk:
+        if not (viewer.manages_anyone or is_hr):
+            raise PermissionDenied
+        return viewer
+    if not (is_hr or manager_id in report_ids(manager_id=viewer.pk)):
+        raise PermissionDenied
+    manager = User.objects.filter(pk=manager_id).first()
+    if manager is None:
+        raise Http404
+    return manager
+
+
+def visible_learner(*, viewer: User, user_id: int) -> User:
+    """A learner the viewer may open: in their team (or any, for HR). Others are 404, the same
+    answer as an id that does not exist."""
+    if not viewer.has_role(Role.HR) and user_id not in report_ids(manager_id=viewer.pk):
+        raise Http404
+    learner = User.objects.filter(pk=user_id).first()
+    if learner is None:
+        raise Http404
+    return learner
+
+
+@dataclass
+class MemberRow:
+    member: User
+    enrollments: list = field(default_factory=list)
+    open_count: int = 0
+    overdue_count: int = 0
+
+
+@dataclass
+class TeamOverview:
+    manager: User
+    size: int
+    courses: list[dict]
+    page: Page
+    overdue: list
+
+
+def team_overview(*, manager: User, page: str | None) -> TeamOverview:
+    """Per course: how the team stands; then a page of people with each course's status, due date
+    and certificate; and everything overdue. A fixed number of queries per page."""
+    team = report_ids(manager_id=manager.pk)
+    enrollments = annotated_enrollments().filter(user_id__in=team)
+    courses = list(enrollments.order_by().values("course_id", "course__title").annotate(
+        enrolled=Count("id", filter=~Q(status="left")), completed=Count("id", filter=Q(status="completed")),
+        in_progress=Count("id", filter=Q(status="in_progress")),
+        not_started=Count("id", filter=Q(status="not_started")), overdue=Count("id", filter=Q(status="overdue")),
+    ).order_by("course__title"))
+    members = (User.objects.filter(pk__in=team).select_related("manager")
+               .order_by("department", "display_name", "email"))
+    page_obj = Paginator(members, PAGE_SIZE).get_page(page)
+    page_obj.object_list = _member_rows(list(page_obj.object_list), enrollments)
+    overdue = list(enrollments.filter(status="overdue").select_related("user", "course").order_by("due_date")[:100])
+    return TeamOverview(manager=manager, size=len(team), courses=courses, page=page_obj, overdue=overdue)
+
+
+def _member_rows(members: list[User], enrollments) -> list[MemberRow]:
+    ids = [m.pk for m in members]
+    certificates = {(c.user_id, c.course_id): c for c in Certificate.objects.filter(user_id__in=ids)}
+    rows = {m.pk: MemberRow(m) for m in members}
+    for enrollment in enrollments.filter(user_id__in=ids).select_related("course").order_by("course__title"):
+        enrollment.certificate = certificates.get((enrollment.user_id, enrollment.course_id))
+        row = rows[enrollment.user_id]
+        row.enrollments.append(enrollment)
+        row.open_count += enrollment.status in OPEN_STATUSES
+        row.overdue_count += enrollment.status == "overdue"
+    return list(rows.values())
+
+
+def team_learner_detail(*, viewer: User, user_id: int) -> dict:
+    learner = visible_learner(viewer=viewer, user_id=user_id)
+    return learner_detail(user_id=learner.pk)
