@@ -73,3 +73,11 @@ def test_reimporting_unchanged_weighted_content_keeps_the_quiz_version(learner_c
     quiz.refresh_from_db()
     assert quiz.version == version
     assert Attempt.objects.get(user=learner).status == "open"
+
+
+def test_the_editor_preview_shows_weights_and_feedback(client, trainer, quiz):
+    client.force_login(trainer)
+    page = client.get("/trainer/courses/test-course/m-1-1/edit/").content.decode()
+    assert '<span class="weight">-100%</span>' in page and "反馈： 注册量是获客指标。" in page
+    assert '190 ± 10 <span class="weight">50%</span>' in page
+    assert '* <span class="weight">0%</span>' in page
