@@ -51,6 +51,8 @@ def test_half_right_answers_earn_half_the_marks_and_show_their_feedback(learner_
     assert page.count("部分正确：得到本题 50% 的分数") == 2
     assert "对，这是留存。" in page and "接近了，再算一遍。" in page and "注册量是获客指标。" not in page
     assert QuestionResult.objects.filter(user=learner, last_correct=False).count() == 2
+    mistakes = learner_client.get("/me/mistakes/").content.decode()
+    assert "只答对一部分" in mistakes and "哪些是留存指标？" in mistakes and "ROI 是多少（%）？" in mistakes
 
 
 def test_a_penalised_option_wipes_out_the_credit_and_full_answers_pass(learner_client, learner, quiz):
