@@ -39,7 +39,7 @@
   function renumber() {
     Array.prototype.forEach.call(options.children, function (item, index) {
       item.querySelector(".qb-option-legend").textContent = format(msg.msgOption, { n: index + 1 });
-      item.querySelector(".qb-remove").setAttribute("aria-label", format(msg.msgRemove, { n: index + 1 }));
+      item.querySelector(".qb-remove").textContent = format(msg.msgRemove, { n: index + 1 });
     });
   }
 
