@@ -19,10 +19,13 @@
   var FEEDBACK_RE = /^\s+>\s?(.*)$/;
   var EXPLANATION_RE = /^>\s?(.*)$/;
   var SYNTAX_RE = /^\s*(##|>|[-*]\s*\[|answer\s*:)/i;
+  var WEIGHT_RE = /^(.*?)\s*=\s*([+-]?\d+(?:\.\d+)?)\s*%$/;
   var field = function (id) { return document.getElementById(id); };
   var kind = field("qb-kind");
   var options = field("qb-options");
   var template = field("qb-option-template");
+  var answerRows = field("qb-answers");
+  var answerTemplate = field("qb-answer-template");
   var error = field("qb-error");
   var status = field("qb-status");
   var writeButton = field("qb-write");
@@ -37,10 +40,33 @@
   function oneLine(text) { return text.replace(/\s+/g, " ").trim(); }
 
   function renumber() {
-    Array.prototype.forEach.call(options.children, function (item, index) {
-      item.querySelector(".qb-option-legend").textContent = format(msg.msgOption, { n: index + 1 });
-      item.querySelector(".qb-remove").textContent = format(msg.msgRemove, { n: index + 1 });
+    [[options, msg.msgOption, msg.msgRemove], [answerRows, msg.msgAnswer, msg.msgRemoveAnswer]].forEach(function (list) {
+      Array.prototype.forEach.call(list[0].children, function (item, index) {
+        item.querySelector(".qb-option-legend").textContent = format(list[1], { n: index + 1 });
+        item.querySelector(".qb-remove").textContent = format(list[2], { n: index + 1 });
+      });
     });
+  }
+
+  function addAnswer(values) {
+    var item = answerTemplate.content.firstElementChild.cloneNode(true);
+    values = values || {};
+    ["value", "weight", "feedback"].forEach(function (name) {
+      item.querySelector("[data-field=" + name + "]").value = values[name] || "";
+    });
+    answerRows.appendChild(item);
+    renumber();
+    return item;
+  }
+
+  function answerValues() {
+    return Array.prototype.map.call(answerRows.children, function (item) {
+      return {
+        value: oneLine(item.querySelector("[data-field=value]").value),
+        weight: item.querySelector("[data-field=weight]").value.trim().replace(/%$/, ""),
+        feedback: oneLine(item.querySelector("[data-field=feedback]").value)
+      };
+    }).filter(function (answer) { return answer.value || answer.weight || answer.feedback; });
   }
 
   function addOption(values) {
@@ -66,6 +92,7 @@
      "qb-accepted", "qb-explanation"].forEach(function (id) { field(id).value = ""; });
     field("qb-truth").value = "true";
     options.textContent = "";
+    answerRows.textContent = "";
     addOption({ right: true });
     addOption();
     editing = null;
@@ -105,6 +132,9 @@
       }
     }
     if (kind.value === "text" && !acceptedAnswers().length) return msg.msgAccepted;
+    if ((kind.value === "numeric" || kind.value === "text") && answerValues().some(function (a) {
+      return !a.value || !NUMBER_RE.test(a.weight) || a.weight < 0 || a.weight > 100;
+    })) return msg.msgAnswerWeight;
     if (!field("qb-explanation").value.trim()) return msg.msgExplanation;
     return "";
   }
@@ -139,6 +169,12 @@
                  (unit ? " " + unit : ""));
     } else {
       lines.push("answer: " + acceptedAnswers().join(" | "));
+    }
+    if (kind.value === "numeric" || kind.value === "text") {
+      answerValues().forEach(function (answer) {
+        lines.push("answer: " + answer.value + " = " + answer.weight + "%");
+        if (answer.feedback) lines.push("  > " + answer.feedback);
+      });
     }
     field("qb-explanation").value.trim().split("\n").forEach(function (line) {
       lines.push((">" + (line.trim() ? " " + line.trim() : "")));
@@ -230,9 +266,13 @@
   function fits(q) {
     if (["single", "multiple", "truefalse", "numeric", "text"].indexOf(q.kind) < 0) return false;
     if (q.kind === "single" || q.kind === "multiple") return q.answers.length === 0;
-    if (q.answers.length !== 1 || / = [+-]?[\d.]+\s*%$/.test(q.answers[0].value)) return false;
-    if (q.kind === "truefalse") return q.answers[0].feedback.every(function (f) { return /^(true|false)\s*:/.test(f); });
-    return q.answers[0].feedback.length === 0;
+    if (!q.answers.length || WEIGHT_RE.test(q.answers[0].value) || (q.answers[0].feedback.length && q.kind !== "truefalse")) {
+      return false;
+    }
+    if (q.kind === "truefalse") {
+      return q.answers.length === 1 && q.answers[0].feedback.every(function (f) { return /^(true|false)\s*:/.test(f); });
+    }
+    return q.answers.slice(1).every(function (a) { return WEIGHT_RE.test(a.value); });
   }
 
   function load() {
@@ -264,6 +304,10 @@
     } else {
       field("qb-accepted").value = q.answers[0].value.split("|").map(oneLine).join("\n");
     }
+    q.answers.slice(1).forEach(function (a) {
+      var weighted = WEIGHT_RE.exec(a.value);
+      addAnswer({ value: weighted[1], weight: weighted[2], feedback: a.feedback.join(" ") });
+    });
     showKind();
     editing = { start: found.start, end: found.end };
     writeButton.textContent = msg.labelReplace;
@@ -274,6 +318,18 @@
   kind.addEventListener("change", showKind);
   field("qb-add-option").addEventListener("click", function () {
     addOption().querySelector("[data-field=text]").focus();
+  });
+  field("qb-add-answer").addEventListener("click", function () {
+    addAnswer().querySelector("[data-field=value]").focus();
+  });
+  answerRows.addEventListener("click", function (event) {
+    var remove = event.target.closest(".qb-remove");
+    if (!remove) return;
+    var item = remove.closest(".qb-option");
+    var neighbour = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    renumber();
+    (neighbour ? neighbour.querySelector("[data-field=value]") : field("qb-add-answer")).focus();
   });
   options.addEventListener("click", function (event) {
     var remove = event.target.closest(".qb-remove");

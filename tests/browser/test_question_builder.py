@@ -45,6 +45,14 @@ def fill_option(page, number: int, text: str, *, right=False, weight="", feedbac
     row.get_by_label("反馈（可选）").fill(feedback)
 
 
+def further_answer(page, number: int, value: str, weight: str, feedback: str) -> None:
+    page.get_by_role("button", name="添加答案").click()
+    row = page.locator("#qb-answers > li").nth(number - 1)
+    row.get_by_label("答案", exact=True).fill(value)
+    row.get_by_label("权重（%）").fill(weight)
+    row.get_by_label("反馈（可选）").fill(feedback)
+
+
 def write(page) -> None:
     page.locator("#qb-write").click()
     page.locator("#qb-status", has_text="题目已写入正文").wait_for()
@@ -74,13 +82,15 @@ def test_a_question_of_every_type_written_with_the_form_publishes_and_grades(pag
     write(page)
 
     fill_common(page, "numeric", "b-numeric", "成本 100，收益 290，ROI（%）？", "（290 − 100）/ 100。")
-    page.get_by_label("答案", exact=True).fill("190")
+    page.locator("#qb-number").fill("190")
     page.get_by_label("误差（±，可选）").fill("0.5")
     page.get_by_label("单位（可选）").fill("%")
+    further_answer(page, 1, "190 ± 10", "50", "接近了。")
     write(page)
 
     fill_common(page, "text", "b-text", "全公司共同追踪的唯一指标叫什么？", "北极星指标。")
     page.get_by_label("每行一个可接受的答案").fill("北极星指标\nNorth Star")
+    further_answer(page, 1, "*", "0", "再想想：全公司只追踪一个指标。")
     write(page)
 
     preview = page.locator("#preview")
@@ -89,6 +99,8 @@ def test_a_question_of_every_type_written_with_the_form_publishes_and_grades(pag
     text = page.locator("textarea[name=text]").input_value()
     assert "- [50%] 日活跃用户数\n  > 相关，但不够直接。" in text and "answer: 190 ± 0.5 %" in text
     assert "answer: false\n  > true: 不对，还要反馈。" in text and "answer: 北极星指标 | North Star" in text
+    assert "answer: 190 ± 0.5 %\nanswer: 190 ± 10 = 50%\n  > 接近了。" in text
+    assert "answer: * = 0%\n  > 再想想：全公司只追踪一个指标。" in text
     assert blocking_violations(page) == []
 
     page.locator("button[value=publish]").click()
@@ -97,6 +109,7 @@ def test_a_question_of_every_type_written_with_the_form_publishes_and_grades(pag
     questions = {q.key: q for q in module.quiz.questions.filter(is_active=True)}
     assert set(questions) == {"q-one", "q-two", "b-single", "b-multiple", "b-truefalse", "b-numeric", "b-text"}
     assert questions["b-multiple"].answer == {"partial": True}
+    assert [a["fraction"] for a in questions["b-numeric"].answer["answers"]] == ["1", "0.5"]
     assert [float(c.fraction) for c in questions["b-single"].choices.all()] == [1, 0.5, 0]
     assert page.js_errors == []
 
@@ -135,3 +148,24 @@ def test_the_builder_works_by_keyboard_on_a_phone(page, live_server, trainer, si
     assert page.locator("#qb-error").inner_text() == "请填写题干。"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     assert blocking_violations(page) == []
+
+
+def test_a_numeric_question_with_further_answers_loads_back(page, live_server, trainer, sign_in):
+    sign_in(page, "coach@example.com")
+    page.goto(f"{live_server.url}{EDIT}")
+    page.locator("#question-builder > summary").click()
+    textarea = page.locator("textarea[name=text]")
+    textarea.fill(textarea.input_value() + "\n## [numeric] roi\nROI？\nanswer: 190 %\nanswer: 100..300 = 10%\n"
+                  "  > 方向对。\n> 190%。\n")
+    at = textarea.input_value().index("ROI？")
+    textarea.evaluate(f"(el) => {{ el.focus(); el.setSelectionRange({at}, {at}); }}")
+    page.get_by_role("button", name="编辑光标所在的题目").click()
+    assert page.locator("#qb-number").input_value() == "190" and page.locator("#qb-unit").input_value() == "%"
+    row = page.locator("#qb-answers > li").first
+    assert row.get_by_label("答案", exact=True).input_value() == "100..300"
+    assert row.get_by_label("权重（%）").input_value() == "10"
+    assert row.get_by_label("反馈（可选）").input_value() == "方向对。"
+    row.get_by_role("button", name="删除答案 1").click()
+    page.get_by_role("button", name="替换正文中的这道题").click()
+    page.locator("#qb-status", has_text="已替换正文").wait_for()
+    assert textarea.input_value().endswith("## [numeric] roi\nROI？\nanswer: 190 %\n> 190%。\n")
