@@ -60,7 +60,9 @@ def test_a_penalised_option_wipes_out_the_credit_and_full_answers_pass(learner_c
     post(learner_client, attempt, ["a", "b", "c"], "190")
     attempt.refresh_from_db()
     assert (attempt.score, attempt.outcomes) == (50, {"q-one": 0, "q-two": 1})
-    assert "注册量是获客指标。" in learner_client.get(MODULE_URL).content.decode()
+    page = learner_client.get(MODULE_URL).content.decode()
+    assert "注册量是获客指标。" in page
+    assert page.count("占 50% 分值") == 2 and "占 -100% 分值" in page
 
 
 def test_the_open_form_carries_no_weights_or_feedback(learner_client, learner, quiz):
