@@ -129,7 +129,7 @@ def text_answer(where: str, lines: list[AnswerLine], problems: list[Problem]) ->
     if not readable:
         return {}
     _needs_full_marks(where, [Decimal(a["fraction"]) for a in found], lines[0].line, problems)
-    if len(lines) == 1 and all(a["fraction"] == "1" and not a["feedback"] and a["value"] != CATCH_ALL
+    if len(lines) == 1 and all(a["fraction"] == "1" and not a["feedback"] and CATCH_ALL not in a["value"]
                                for a in found):
         return {"accepted": [a["value"] for a in found]}
     return {"answers": found}

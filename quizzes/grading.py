@@ -49,6 +49,7 @@ class Answer:
     fraction: Decimal
     feedback: str = ""
     tolerance: Decimal = NONE
+    wildcards: bool = True  # '*' stands for any text; the plain {"accepted": …} form never had that
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def answers(key_answer: Mapping, kind: str) -> list[Answer]:
                        Decimal(item.get("tolerance", "0"))) for item in key_answer["answers"]]
     if kind == "numeric":
         return [Answer(key_answer["value"], FULL, tolerance=Decimal(key_answer["tolerance"]))]
-    return [Answer(text, FULL) for text in key_answer["accepted"]]
+    return [Answer(text, FULL, wildcards=False) for text in key_answer["accepted"]]
 
 
 def clean_response(key: AnswerKey, raw: object) -> object:
@@ -126,8 +127,8 @@ def is_correct(key: AnswerKey, response: object) -> bool:
 def matching_answer(key: AnswerKey, response: object) -> Answer | None:
     """The first listed numeric or text answer that the response matches."""
     for answer in answers(key.answer, key.kind):
-        if answer.value == CATCH_ALL or (
-                _within(answer, response) if key.kind == "numeric" else _matches(answer.value, str(response))):
+        if (answer.value == CATCH_ALL and answer.wildcards) or (
+                _within(answer, response) if key.kind == "numeric" else _matches(answer, str(response))):
             return answer
     return None
 
@@ -136,11 +137,11 @@ def _within(answer: Answer, response: object) -> bool:
     return abs(Decimal(str(response)) - Decimal(answer.value)) <= answer.tolerance
 
 
-def _matches(pattern: str, response: str) -> bool:
+def _matches(answer: Answer, response: str) -> bool:
     """Equal after normalising; a '*' inside an accepted answer stands for any text (Moodle)."""
-    if CATCH_ALL not in pattern:
-        return normalise_text(pattern) == normalise_text(response)
-    regex = ".*".join(re.escape(normalise_text(part)) for part in pattern.split(CATCH_ALL))
+    if not answer.wildcards or CATCH_ALL not in answer.value:
+        return normalise_text(answer.value) == normalise_text(response)
+    regex = ".*".join(re.escape(normalise_text(part)) for part in answer.value.split(CATCH_ALL))
     return re.fullmatch(regex, normalise_text(response)) is not None
 
 

@@ -110,6 +110,7 @@ class OptionView:
     html: str
     chosen: bool = False
     correct: bool | None = None  # None: not revealed
+    percent: str = ""  # the option's weight, shown once revealed for a question with partial credit
 
 
 @dataclass
@@ -162,14 +163,24 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
         view.response = _response_text(question, response)
         if reveal:
             correct = {c.key for c in question.current_choices if c.is_correct}
+            weights = _weights(question)
             token_keys = dict(_pairs(attempt, question))
             for option in view.options:
                 option.correct = token_keys.get(option.value) in correct
+                option.percent = weights.get(token_keys.get(option.value), "")
             view.answer_text = answer_text(question)
             view.explanation_html = question.explanation_html
             view.feedback = response_feedback(question, response)
         views.append(view)
     return views
+
+
+def _weights(question: Question) -> dict[str, str]:
+    """Each option's share of the marks in %, for questions that give partial credit."""
+    fractions = {c.key: c.fraction for c in question.current_choices}
+    if not question.answer.get("partial") and set(fractions.values()) <= {0, 1}:
+        return {}
+    return {key: f"{(100 * fraction).normalize():f}" for key, fraction in fractions.items()}
 
 
 def outcome_credit(outcome) -> float | None:

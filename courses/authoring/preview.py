@@ -11,6 +11,8 @@ from courses.library import library_for_course
 from courses.models import Module
 from courses.render_cache import source_render
 from courses.services import module_neighbours, module_problems, module_source
+from quizzes import grading
+from quizzes.parser import ParsedQuestion
 from quizzes.syntax import Problem
 
 from .sourcetext import normalise_newlines
@@ -34,8 +36,9 @@ class QuestionPreview:
     status: str  # "new", "changed" (a new version: statistics start again) or "same"
     text_html: str
     explanation_html: str
-    choices: list[dict]
+    choices: list[dict]  # text_html, is_correct, percent ("" for a plain [x] / [ ]), feedback
     answer: dict
+    answers: list[dict] = field(default_factory=list)  # numeric / text: text, percent, feedback
 
 
 @dataclass
@@ -78,11 +81,32 @@ def _questions(preview: Preview, module: Module, pieces: list[dict]) -> None:
         old = stored.get(question.key)
         status = "new" if old is None else ("same" if old["fingerprint"] == digest else "changed")
         html = pieces[index] if index < len(pieces) else empty
+        # A text that did not render has no choice pieces: nothing to pair.
+        choices = [{**piece, "percent": "" if choice.plain else _percent(choice.fraction), "feedback": choice.feedback}
+                   for piece, choice in zip(html["choices"], question.choices, strict=False)]
         preview.questions.append(QuestionPreview(
             question.key, question.kind, status, html["text_html"], html["explanation_html"],
-            html["choices"], question.answer))
+            choices, question.answer, _answers(question)))
     keys = {q.key for q in preview.questions}
     preview.removed = sorted(k for k, q in stored.items() if q["is_active"] and k not in keys)
+
+
+def _percent(fraction) -> str:
+    return f"{(100 * fraction).normalize():f}"
+
+
+def _answers(question: ParsedQuestion) -> list[dict]:
+    """The accepted answers as a trainer reads them, with their weight and feedback."""
+    if question.kind not in ("numeric", "text") or not question.answer:
+        return []
+    unit = question.answer.get("unit", "")
+    rows = []
+    for answer in grading.answers(question.answer, question.kind):
+        text = answer.value
+        if question.kind == "numeric" and answer.value != grading.CATCH_ALL:
+            text = f"{answer.value}{f' ± {answer.tolerance}' if answer.tolerance else ''} {unit}".strip()
+        rows.append({"text": text, "percent": _percent(answer.fraction), "feedback": answer.feedback})
+    return rows
 
 
 def preview_html(preview: Preview, request=None) -> str:

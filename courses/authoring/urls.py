@@ -19,4 +19,5 @@ urlpatterns = [
     path(M + "move/", views.module_move, name="move"),
     path(M + "export/", views.module_export, name="module_export"),
     path(M + "gift/", views.module_gift, name="gift"),
+    path(M + "gift/export/", views.module_gift_export, name="gift_export"),
 ]

@@ -17,6 +17,7 @@ from .diff import diff_stats, line_diff
 from .export import course_files, module_files, zip_bytes
 from .forms import GiftForm, ModuleTextForm, MoveForm, NewModuleForm
 from .gift import gift_to_quiz
+from .gift_export import quiz_to_gift
 from .preview import module_preview, preview_html
 
 trainer_only = role_required("trainer")
@@ -219,6 +220,16 @@ def course_export(request, course_slug: str):
 def module_export(request, course_slug: str, module_slug: str):
     module = selectors.trainer_module_get(course_slug=course_slug, module_slug=module_slug)
     return _zip_response(module_files(module=module), f"{module.course.slug}-{module.slug}")
+
+
+@trainer_only
+def module_gift_export(request, course_slug: str, module_slug: str):
+    """The published quiz of a module as GIFT, for Moodle or another copy of this site."""
+    module = selectors.trainer_module_get(course_slug=course_slug, module_slug=module_slug)
+    response = HttpResponse(quiz_to_gift(module_source(text=module.source).doc.questions),
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{module.course.slug}-{module.slug}.gift.txt"'
+    return response
 
 
 @trainer_only

@@ -1,5 +1,7 @@
 """Moodle GIFT → quiz syntax: what can be read is converted, the rest reported with its line."""
 
+from decimal import Decimal
+
 from courses.authoring.gift import gift_to_quiz
 from courses.content.documents import parse_document
 from courses.models import Module
@@ -48,7 +50,9 @@ def test_bank_converts_to_valid_quiz_syntax():
     assert role.explanation == "对：翻译战略并推动协同"
     smart = questions["smart"]
     assert smart.kind == "multiple" and [c.correct for c in smart.choices] == [True, True, False]
-    assert questions["gift-3"].answer == {"value": False} and questions["gift-3"].explanation == "对，运营要反馈"
+    assert [c.fraction for c in smart.choices] == [Decimal("0.5"), Decimal("0.5"), -1]
+    assert questions["gift-3"].answer == {"value": False, "feedback": {"true": "错在这里"}}
+    assert questions["gift-3"].explanation == "对，运营要反馈"
     assert questions["roi"].answer == {"value": "190", "tolerance": "0.5", "unit": ""}
     assert questions["range"].answer == {"value": "0.3", "tolerance": "0.1", "unit": ""}
     assert questions["term"].answer == {"accepted": ["North Star Metric", "North Star"]}

@@ -51,6 +51,8 @@ def test_half_right_answers_earn_half_the_marks_and_show_their_feedback(learner_
     assert page.count("部分正确：得到本题 50% 的分数") == 2
     assert "对，这是留存。" in page and "接近了，再算一遍。" in page and "注册量是获客指标。" not in page
     assert QuestionResult.objects.filter(user=learner, last_correct=False).count() == 2
+    mistakes = learner_client.get("/me/mistakes/").content.decode()
+    assert "只答对一部分" in mistakes and "哪些是留存指标？" in mistakes and "ROI 是多少（%）？" in mistakes
 
 
 def test_a_penalised_option_wipes_out_the_credit_and_full_answers_pass(learner_client, learner, quiz):
@@ -58,7 +60,9 @@ def test_a_penalised_option_wipes_out_the_credit_and_full_answers_pass(learner_c
     post(learner_client, attempt, ["a", "b", "c"], "190")
     attempt.refresh_from_db()
     assert (attempt.score, attempt.outcomes) == (50, {"q-one": 0, "q-two": 1})
-    assert "注册量是获客指标。" in learner_client.get(MODULE_URL).content.decode()
+    page = learner_client.get(MODULE_URL).content.decode()
+    assert "注册量是获客指标。" in page
+    assert page.count("占 50% 分值") == 2 and "占 -100% 分值" in page
 
 
 def test_the_open_form_carries_no_weights_or_feedback(learner_client, learner, quiz):
@@ -73,3 +77,11 @@ def test_reimporting_unchanged_weighted_content_keeps_the_quiz_version(learner_c
     quiz.refresh_from_db()
     assert quiz.version == version
     assert Attempt.objects.get(user=learner).status == "open"
+
+
+def test_the_editor_preview_shows_weights_and_feedback(client, trainer, quiz):
+    client.force_login(trainer)
+    page = client.get("/trainer/courses/test-course/m-1-1/edit/").content.decode()
+    assert '<span class="weight">-100%</span>' in page and "反馈： 注册量是获客指标。" in page
+    assert '190 ± 10 <span class="weight">50%</span>' in page
+    assert '* <span class="weight">0%</span>' in page

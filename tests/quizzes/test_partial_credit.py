@@ -150,3 +150,8 @@ def test_the_migration_gives_stored_right_options_and_results_full_credit():
     MigrationExecutor(connection).migrate(loader.graph.leaf_nodes())
     assert dict(Choice.objects.values_list("key", "fraction")) == {"a": 1, "b": 0}
     assert QuestionResult.objects.get().last_credit == 1
+
+
+def test_a_star_in_a_stored_plain_answer_list_stays_literal_as_it_was_graded():
+    stored = AnswerKey("t", "text", {"accepted": ["A*B"]})
+    assert credit(stored, "ab") == 1 and credit(stored, "axxb") == 0 and credit(stored, "anything") == 0

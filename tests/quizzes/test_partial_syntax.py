@@ -191,3 +191,10 @@ def test_knowledge_checks_and_exercise_blanks_refuse_weights():
 def test_plain_questions_keep_the_fingerprint_they_were_stored_with():
     (question,), _ = parse("## [single] a\nQ?\n- [x] x\n- [ ] y\n> e")
     assert question.fingerprint() == "single\nQ?\nTrue:x|False:y\n[]\ne"
+
+
+def test_a_star_in_a_written_answer_is_a_wildcard():
+    (question,), problems = parse("## [text] t\nQ?\nanswer: Fr*g | Toad\n> e")
+    assert problems == [] and question.answer == {"answers": [
+        {"value": "Fr*g", "fraction": "1", "feedback": ""}, {"value": "Toad", "fraction": "1", "feedback": ""}]}
+    assert credit(key_of(question), "Froooog") == 1
