@@ -46,3 +46,11 @@ class AssignForm(forms.Form):
 class ExtensionForm(forms.Form):
     new_due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ExamTimeForm(forms.Form):
+    """Extra minutes for one learner on one timed exam (accessibility); 0 withdraws them."""
+
+    module = forms.IntegerField(widget=forms.HiddenInput)
+    extra_minutes = forms.IntegerField(label=_("Extra minutes"), min_value=0, max_value=600)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("matrix/", views.matrix, name="matrix"),
     path("learners/<int:user_id>/", views.learner, name="learner"),
+    path("learners/<int:user_id>/exam-time/", views.exam_time_extend, name="exam_time_extend"),
     path("export/", views.export, name="export"),
     path("exports/", views.export_log, name="export_log"),
     path("exports/<str:token>/", views.export_download, name="export_download"),

@@ -20,7 +20,7 @@ from . import selectors, services
 from .charts import horizontal_bars
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExtensionForm
+from .forms import AssignForm, CohortForm, ExamTimeForm, ExtensionForm
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -78,6 +78,17 @@ def learner(request, user_id: int):
         raise Http404 from None
     context["extension_form"] = ExtensionForm()
     return render(request, "hr/learner.html", context)
+
+
+@require_POST
+@hr_required
+def exam_time_extend(request, user_id: int):
+    learner = get_object_or_404(User, pk=user_id)
+    _form_action(request, ExamTimeForm(request.POST), done=_("Exam time extension saved."),
+                 invalid=_("Give the extra minutes (0 to 600) and a reason."),
+                 action=lambda module, **data: services.exam_time_extend(
+                     learner=learner, module_id=module, granted_by=request.user, request=request, **data))
+    return redirect("hr:learner", user_id=learner.pk)
 
 
 @hr_required
@@ -244,6 +255,7 @@ HR_ERRORS = {
     "already_assigned": _("This course is already assigned to this cohort."),
     "reason_required": _("A reason is required."),
     "not_later": _("The new due date must be later than the current one."),
+    "not_timed_exam": _("This module has no timed exam in a course this person is enrolled in."),
 }
 UPLOAD_ERRORS = {
     "too_big": gettext_lazy("The file is larger than 2 MB."),
