@@ -7,7 +7,7 @@ runs a fixed number of queries whatever the number of learners or modules.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,6 +53,15 @@ def insight_course_get(*, slug: str) -> Course:
 def insight_module_get(*, course_slug: str, module_slug: str) -> Module:
     return get_object_or_404(Module.objects.select_related("course", "part", "quiz"),
                              course__slug=course_slug, slug=module_slug)
+
+
+def exam_summary(*, module: Module) -> dict | None:
+    """For a timed exam: graded attempts, how many the deadline graded, how many left the page."""
+    if module.quiz is None or not module.quiz.is_timed:
+        return None
+    return Attempt.objects.filter(quiz=module.quiz, status=Attempt.Status.SUBMITTED, deadline__isnull=False).aggregate(
+        graded=Count("id"), at_deadline=Count("id", filter=Q(auto_submitted=True)),
+        left_page=Count("id", filter=Q(focus_losses__gt=0)), focus_losses=Sum("focus_losses", default=0))
 
 
 def course_enrolled(*, course: Course) -> int:

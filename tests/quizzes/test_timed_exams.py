@@ -320,3 +320,16 @@ def test_extensions_are_refused_for_untimed_modules_forged_ids_no_reason_and_non
     assert learner_client.post(f"/hr/learners/{learner.pk}/exam-time/",
                                {"module": 1, "extra_minutes": 600, "reason": "x"}).status_code == 403
     assert not TimeExtension.objects.exists()
+
+
+def test_trainers_see_how_many_exam_attempts_left_the_page_in_totals_only(started, learner_client, trainer, learner):
+    with time_machine.travel(START + timedelta(minutes=4), tick=False):
+        learner_client.post(URL + "exam/focus/", {"attempt": started.pk, "kind": "blur"})
+        learner_client.post(URL + "exam/focus/", {"attempt": started.pk, "kind": "hidden"})
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        learner_client.get(URL)
+    client = Client()
+    client.force_login(trainer)
+    page = client.get("/trainer/insights/test-course/m-1-1/").content.decode()
+    assert "已评分 1 次作答，其中 1 次在时间到时自动评分；1 次作答中途离开过考试页面（共 2 次）" in page
+    assert learner.email not in page
