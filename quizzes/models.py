@@ -3,6 +3,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,12 +127,13 @@ class Attempt(models.Model):
     # of the quiz during the exam changes nothing for it; ``draft`` is what autosave last stored
     # ({form field: [values]}), graded as it stands when the deadline passes (``auto_submitted``).
     deadline = models.DateTimeField(null=True, blank=True)
-    paper = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
-    draft = models.JSONField(default=dict, blank=True)
+    # Database defaults too: bulk loaders (seed_demo's COPY) name only the columns they know.
+    paper = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True, encoder=DjangoJSONEncoder)
+    draft = models.JSONField(default=dict, db_default=Value({}, JSONField()), blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
-    auto_submitted = models.BooleanField(default=False)
-    focus_losses = models.PositiveIntegerField(default=0)
-    focus_log = models.JSONField(default=list, blank=True)  # [[ISO time, "blur" | "hidden"], ...]
+    auto_submitted = models.BooleanField(default=False, db_default=False)
+    focus_losses = models.PositiveIntegerField(default=0, db_default=0)
+    focus_log = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)  # [[ISO time, kind]]
 
     class Meta:
         ordering = ["-started_at"]
