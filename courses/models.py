@@ -34,6 +34,8 @@ class Course(SourceTracked):
                               default=ReviewPolicy.AFTER_ATTEMPT)
     # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
     library_hash = models.CharField(max_length=64, blank=True)
+    # The questions of content/<course>/_bank/, held as a quiz that no module shows.
+    bank = models.OneToOneField(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_of")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]

@@ -24,14 +24,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from quizzes.models import Quiz
-from quizzes.services import ChoiceData, QuestionData, quiz_sync, quiz_timing_set
+from quizzes.services import ChoiceData, QuestionData, quiz_draw_set, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
 from .content.exercises import answer_sheet
 from .content.frontmatter import parse_moment
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
-from .content.rendering import Library, Rendered
+from .content.rendering import Library, Rendered, render_question
 from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
@@ -245,6 +245,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
         quiz_timing_set(quiz=module.quiz, time_limit_minutes=meta.get("time_limit_minutes"),
                         opens_at=parse_moment(meta.get("opens_at")), closes_at=parse_moment(meta.get("closes_at")))
+        rules = [rule.as_dict() for rule in source.doc.draw_rules]
+        quiz_draw_set(quiz=module.quiz, bank=module.course.bank if rules else None, rules=rules)
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
 
@@ -294,6 +296,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
         course.save()
+    _bank_import(course, source)
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)
     parts = {p.slug: p for p in course.parts.all()}
@@ -316,6 +319,26 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         report.relinked = modules_relink(course=course, rendered=renders, skip=rendered)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
+
+
+def _bank_import(course: Course, source: CourseSource) -> None:
+    """Make the course's bank quiz hold exactly the questions of its _bank/ files (by id, versioned
+    like any quiz, so papers already drawn keep what they asked)."""
+    if not source.bank and course.bank is None:
+        return
+    if course.bank is None:
+        course.bank = Quiz.objects.create(title=f"{course.title} · bank")
+        course.save(update_fields=["bank"])
+    questions = []
+    for bank_file in source.bank:
+        for question in bank_file.doc.questions:
+            html = render_question(question)
+            questions.append(QuestionData(
+                key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
+                text_html=html["text_html"], explanation_html=html["explanation_html"], answer=question.answer,
+                choices=[ChoiceData(**c) for c in html["choices"]], tags=question.tags,
+                difficulty=question.difficulty))
+    quiz_sync(quiz=course.bank, title=course.bank.title, questions=questions)
 
 
 def _tree_neighbours(course: CourseSource, part: PartSource, module: SourceFile) -> Neighbours:

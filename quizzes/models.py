@@ -40,6 +40,9 @@ class Quiz(models.Model):
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    # A random paper: each attempt adds questions drawn from the bank by these rules (quizzes.draws).
+    bank = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="drawing_quizzes")
+    draw_rules = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -61,6 +64,8 @@ class Question(models.Model):
     explanation_html = models.TextField()
     answer = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
+    tags = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)  # 知识点 (bank questions)
+    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5 (bank questions)
 
     class Meta:
         ordering = ["order"]

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .draws import DIFFICULTIES, DIFFICULTY_RE, TAGS_RE, parse_tags
 from .syntax import Problem, ascii_form, fullwidth_chars, parse_number
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text")
@@ -52,6 +53,8 @@ class ParsedQuestion:
     choices: list[ParsedChoice] = field(default_factory=list)
     explanation: str = ""
     answer: dict = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)  # 知识点, for drawing from a bank
+    difficulty: int | None = None  # 1–5
 
     def fingerprint(self) -> str:
         """What the question means; a change here makes a new question version."""
@@ -134,6 +137,10 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
                 correct=m["mark"] in "xX", line=number))
         elif m := ANSWER_RE.match(stripped):
             answers.append((number, m["value"].strip()))
+        elif m := TAGS_RE.match(stripped):
+            question.tags = parse_tags(m["value"])
+        elif m := DIFFICULTY_RE.match(stripped):
+            _difficulty(question, m["value"], number, problems)
         elif m := EXPLANATION_RE.match(stripped):
             explanation.append(m["text"])
         elif _fullwidth_syntax(stripped, number, problems):
@@ -150,6 +157,14 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
     question.text = "\n".join(text_lines).strip()
     question.explanation = "\n".join(explanation).strip()
     _check_question(question, answers, problems)
+
+
+def _difficulty(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
+    level = value.strip()
+    if not level.isascii() or not level.isdigit() or int(level) not in DIFFICULTIES:
+        problems.append(Problem(line, f"difficulty must be a whole number from 1 to 5, not {value.strip()!r}"))
+        return
+    question.difficulty = int(level)
 
 
 def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bool:
