@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from quizzes.draws import Candidate, rule_problems
 from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_draw_set, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
@@ -36,6 +37,7 @@ from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
+from .selectors import bank_candidates_for
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -118,9 +120,12 @@ def module_neighbours(*, course: Course, part: Part, module: Module | None = Non
 
 
 def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None,
-                    library: Library | None = None) -> list[Problem]:
-    """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
+                    library: Library | None = None, bank: list[Candidate] | None = None) -> list[Problem]:
+    """Everything wrong with a module's text, each with its line (empty: it may be saved). ``bank``:
+    the course's bank questions its draw rules are checked against (the import checks the tree's)."""
     problems = list(source.doc.problems)
+    if bank is not None and source.doc.draw_rules:
+        problems += rule_problems(source.doc.draw_rules, bank)
     if library is not None:
         problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
                      if d.name == "resource" and d.args and d.args not in library.resources]
@@ -167,7 +172,8 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     if neighbours is None:
         neighbours = module_neighbours(course=course, part=part, module=module)
     library = library or library_for_course(course=course)
-    problems = module_problems(source=source, neighbours=neighbours, module=module, library=library)
+    bank = None if origin == Origin.IMPORT else bank_candidates_for(course=course)
+    problems = module_problems(source=source, neighbours=neighbours, module=module, library=library, bank=bank)
     if problems:
         raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
     module = module or Module(course=course, slug=source.slug, position=position or 0)

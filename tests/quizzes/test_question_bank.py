@@ -140,3 +140,20 @@ def test_a_bad_draw_line_is_reported_with_its_line(db, course_dir):
     write_bank(course_dir)
     add_rules(course_dir, "draw: three tag 留存\n\n")
     assert "01-m-1-1.md:16: draw rule 'three tag 留存' is not readable" in import_errors(course_dir)
+
+
+def test_the_browser_editor_checks_draw_rules_against_the_stored_bank(bank_course, trainer):
+    from courses.models import Module
+
+    client = Client()
+    client.force_login(trainer)
+    module = Module.objects.get(slug="m-1-1")
+    text = module.source.replace("draw: 1 tag 漏斗", "draw: 3 tag 漏斗")
+    data = client.post("/trainer/courses/test-course/m-1-1/preview/", {"text": text}).json()
+    assert {"line": 17, "message": "the rule asks for 3 question(s) tagged '漏斗' but the course's bank "
+            "(_bank/) has 2"} in data["errors"]
+    base = module.revisions.order_by("-number").first().pk
+    refused = client.post("/trainer/courses/test-course/m-1-1/edit/", {"text": text, "action": "publish", "base": base})
+    assert "tagged &#x27;漏斗&#x27; but the course&#x27;s bank (_bank/) has 2" in refused.content.decode()
+    module.refresh_from_db()
+    assert "draw: 1 tag 漏斗" in module.source and module.quiz.draw_rules[1]["count"] == 1
