@@ -46,7 +46,7 @@
       .then(function (response) {
         return response.json().then(function (body) {
           if (response.ok) {
-            saveStatus.textContent = data.msgSaved.replace("%(time)s", new Date().toLocaleTimeString());
+            saveStatus.textContent = data.msgSaved.replace("{time}", new Date().toLocaleTimeString());
           } else {
             saveStatus.textContent = body.error;
           }
