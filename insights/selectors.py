@@ -111,15 +111,20 @@ def module_question_stats(*, module: Module, first_only: bool = False) -> list[Q
         "user_id", "score", "submitted_at", "layout", "responses", "outcomes")]
     if first_only:
         rows = first_attempts(rows)
-    questions = [_question_info(q) for q in Question.objects.filter(quiz_id=module.quiz_id)
-                 .prefetch_related("choices")]
+    # Questions drawn from the course's bank count where they were asked, after the quiz's own.
+    quiz_ids = [module.quiz_id, *([module.quiz.bank_id] if module.quiz.draw_rules else [])]
+    questions = [_question_info(q, drawn=q.quiz_id != module.quiz_id) for q in Question.objects.filter(
+        quiz_id__in=quiz_ids).prefetch_related("choices")]
     return question_statistics(attempts=rows, questions=questions)
 
 
-def _question_info(question: Question) -> QuestionInfo:
+BANK_ORDER_OFFSET = 100_000
+
+
+def _question_info(question: Question, *, drawn: bool = False) -> QuestionInfo:
     choices: dict[int, list[ChoiceInfo]] = {}
     for choice in sorted(question.choices.all(), key=lambda c: (c.version, c.order)):
         choices.setdefault(choice.version, []).append(ChoiceInfo(choice.key, choice.text_html, choice.is_correct))
-    return QuestionInfo(key=question.key, kind=question.kind, order=question.order,
+    return QuestionInfo(key=question.key, kind=question.kind, order=question.order + drawn * BANK_ORDER_OFFSET,
                         text_html=question.text_html, version=question.version,
                         is_active=question.is_active, choices=choices)

@@ -157,3 +157,21 @@ def test_the_browser_editor_checks_draw_rules_against_the_stored_bank(bank_cours
     assert "tagged &#x27;漏斗&#x27; but the course&#x27;s bank (_bank/) has 2" in refused.content.decode()
     module.refresh_from_db()
     assert "draw: 1 tag 漏斗" in module.source and module.quiz.draw_rules[1]["count"] == 1
+
+
+def test_item_statistics_include_the_drawn_questions_where_they_were_asked(bank_course, trainer):
+    drawn = set()
+    for number in range(3):
+        client, attempt, _page = open_paper(UserFactory(email=f"s{number}@example.com"))
+        keys = paper_keys(attempt)
+        form = {"attempt": attempt.pk, "q-q-one": token(attempt, "q-one", "a"), "q-q-two": "true",
+                **{f"q-{key}": token(attempt, key, "b") for key in keys[2:]}}
+        assert client.post(URL + "quiz/", form).status_code == 302
+        drawn |= set(keys[2:])
+    client = Client()
+    client.force_login(trainer)
+    page = client.get("/trainer/insights/test-course/m-1-1/").content.decode()
+    assert all(f'id="q-{key}-v1"' in page for key in drawn)
+    assert page.index('id="q-q-two-v1"') < min(page.index(f'id="q-{key}-v1"') for key in drawn)
+    untouched = {"ret-1", "ret-2", "ret-3", "fun-1", "fun-2"} - drawn
+    assert all(f'id="q-{key}-v1"' not in page for key in untouched)
