@@ -82,7 +82,8 @@
     timer.textContent = clock(ms);
     warnings = warnings.filter(function (warning) {
       if (ms > warning[0] * 60000) return true;
-      if (ms > 0) announce.textContent = warning[1];
+      // Announced only while it is true: a page opened with three minutes left skips "five".
+      if (ms > 0 && ms > (warning[0] - 1) * 60000) announce.textContent = warning[1];
       return false;
     });
     if (ms <= 0 && !handedIn) {
