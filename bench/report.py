@@ -97,9 +97,23 @@ def _other_rows(results: dict, seed_seconds: float | None, learners: int) -> lis
         search = results["search"]
         rows.append(_row("search, p99 over the whole course", search, search["queries"], "", "in process",
                          "p99 < 30 ms", _ok(search["p99_ms"] < 30)))
+    if "timed_exam" in results:
+        rows.extend(_exam_rows(results["timed_exam"]))
     if seed_seconds is not None:
         rows.append(_row("seed_demo", {}, "", "", f"{seed_seconds:.1f} s for {learners} learners", "< 60 s",
                          _ok(seed_seconds < 60)))
+    return rows
+
+
+def _exam_rows(exam: dict) -> list[list[str]]:
+    ok = (exam["errors"] == 0 and exam["start_seconds"] <= 60 and exam["graded"] == exam["learners"]
+          and exam["graded_at_deadline"] == 0)
+    rows = [_row("timed exam (edited while running)", {"errors": exam["errors"]}, "", "",
+                 f"{exam['learners']} learners started in {exam['start_seconds']:.0f} s; {exam['graded']} graded "
+                 f"({exam['full_marks']} full marks, {exam['graded_at_deadline']} by the deadline)",
+                 "starts ≤ 60 s, no errors, all graded once", _ok(ok))]
+    for step, numbers in exam["steps"].items():
+        rows.append(_row(f"  · {step}", numbers, note=f"{numbers['requests']} requests"))
     return rows
 
 

@@ -50,6 +50,8 @@ class Course(SourceTracked):
     # quiz versions changes (courses.revisions, the one place that computes it).
     revision_number = models.PositiveIntegerField(default=0)
     revision_fingerprint = models.CharField(max_length=64, blank=True)
+    # The questions of content/<course>/_bank/, held as a quiz that no module shows.
+    bank = models.OneToOneField(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_of")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]

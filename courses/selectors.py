@@ -2,6 +2,10 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from quizzes.draws import Candidate
+from quizzes.models import Quiz
+from quizzes.selectors import current_questions
+
 from .models import Course, CourseResource, Module
 from .structure import with_version
 
@@ -59,3 +63,11 @@ def resource_list(*, course: Course) -> list[dict]:
 
 def resource_get(*, course: Course, slug: str) -> CourseResource:
     return get_object_or_404(CourseResource, course=course, slug=slug)
+
+
+def bank_candidates_for(*, course: Course) -> list[Candidate]:
+    """The course's stored bank as draw rules see it (empty when it has none)."""
+    if course.bank_id is None:
+        return []
+    bank = Quiz.objects.only("pk", "version", "updated_at").get(pk=course.bank_id)
+    return [Candidate(q.key, tuple(q.tags), q.difficulty) for q in current_questions(bank)]

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
+from quizzes.draws import Candidate, rule_problems
 from quizzes.models import Quiz
-from quizzes.services import ChoiceData, QuestionData, quiz_sync, quiz_timing_set
+from quizzes.services import ChoiceData, QuestionData, quiz_draw_set, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
@@ -34,12 +35,13 @@ from .content.durations import parse_duration
 from .content.exercises import answer_sheet
 from .content.frontmatter import parse_moment
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
-from .content.rendering import Library, Rendered
+from .content.rendering import Library, Rendered, render_question
 from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
 from .revisions import course_revision_refresh
+from .selectors import bank_candidates_for
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -127,9 +129,12 @@ def module_neighbours(*, course: Course, part: Part, module: Module | None = Non
 
 
 def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Module | None = None,
-                    library: Library | None = None) -> list[Problem]:
-    """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
+                    library: Library | None = None, bank: list[Candidate] | None = None) -> list[Problem]:
+    """Everything wrong with a module's text, each with its line (empty: it may be saved). ``bank``:
+    the course's bank questions its draw rules are checked against (the import checks the tree's)."""
     problems = list(source.doc.problems)
+    if bank is not None and source.doc.draw_rules:
+        problems += rule_problems(source.doc.draw_rules, bank)
     if library is not None:
         problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
                      if d.name == "resource" and d.args and d.args not in library.resources]
@@ -176,7 +181,8 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     if neighbours is None:
         neighbours = module_neighbours(course=course, part=part, module=module)
     library = library or library_for_course(course=course)
-    problems = module_problems(source=source, neighbours=neighbours, module=module, library=library)
+    bank = None if origin == Origin.IMPORT else bank_candidates_for(course=course)
+    problems = module_problems(source=source, neighbours=neighbours, module=module, library=library, bank=bank)
     if problems:
         raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
     module = module or Module(course=course, slug=source.slug, position=position or 0)
@@ -257,6 +263,8 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
         quiz_timing_set(quiz=module.quiz, time_limit_minutes=meta.get("time_limit_minutes"),
                         opens_at=parse_moment(meta.get("opens_at")), closes_at=parse_moment(meta.get("closes_at")))
+        rules = [rule.as_dict() for rule in source.doc.draw_rules]
+        quiz_draw_set(quiz=module.quiz, bank=module.course.bank if rules else None, rules=rules)
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
 
@@ -317,6 +325,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.credit_category = meta.get("credit_category", "").strip()
         course.credit_min_active = meta.get("credit_min_active")
         course.save()
+    _bank_import(course, source)
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)
     parts = {p.slug: p for p in course.parts.all()}
@@ -340,6 +349,26 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
     course_revision_refresh(course=course)
+
+
+def _bank_import(course: Course, source: CourseSource) -> None:
+    """Make the course's bank quiz hold exactly the questions of its _bank/ files (by id, versioned
+    like any quiz, so papers already drawn keep what they asked)."""
+    if not source.bank and course.bank is None:
+        return
+    if course.bank is None:
+        course.bank = Quiz.objects.create(title=f"{course.title} · bank")
+        course.save(update_fields=["bank"])
+    questions = []
+    for bank_file in source.bank:
+        for question in bank_file.doc.questions:
+            html = render_question(question)
+            questions.append(QuestionData(
+                key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
+                text_html=html["text_html"], explanation_html=html["explanation_html"], answer=question.answer,
+                choices=_choices_data(question, html), tags=question.tags,
+                difficulty=question.difficulty))
+    quiz_sync(quiz=course.bank, title=course.bank.title, questions=questions)
 
 
 def _tree_neighbours(course: CourseSource, part: PartSource, module: SourceFile) -> Neighbours:
@@ -415,12 +444,14 @@ def _question_data(source: SourceFile, rendered: Rendered) -> list[QuestionData]
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],
-            answer=question.answer, choices=[
-                ChoiceData(key=c.key, text_html=h["text_html"], is_correct=c.correct, fraction=c.fraction,
-                           feedback=c.feedback)
-                for c, h in zip(question.choices, html["choices"], strict=True)],
+            answer=question.answer, choices=_choices_data(question, html),
         ))
     return data
+
+
+def _choices_data(question, html: dict) -> list[ChoiceData]:
+    return [ChoiceData(key=c.key, text_html=h["text_html"], is_correct=c.correct, fraction=c.fraction,
+                       feedback=c.feedback) for c, h in zip(question.choices, html["choices"], strict=True)]
 
 
 def _archive(course: Course, parts, modules, report: ImportReport) -> None:

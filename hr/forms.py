@@ -63,3 +63,9 @@ class OfflineCreditForm(forms.Form):
         if held_on > timezone.localdate():
             raise forms.ValidationError(_("The session cannot be in the future."))
         return held_on
+class ExamTimeForm(forms.Form):
+    """Extra minutes for one learner on one timed exam (accessibility); 0 withdraws them."""
+
+    module = forms.IntegerField(widget=forms.HiddenInput)
+    extra_minutes = forms.IntegerField(label=_("Extra minutes"), min_value=0, max_value=600)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncWeek
 from accounts.models import User
 from courses.models import Course, Module
 from progress.models import Enrollment, ModuleProgress
-from quizzes.models import Attempt
+from quizzes.models import Attempt, TimeExtension
 
 from .filters import ReportFilters, annotated_enrollments, apply_filters
 from .models import EvidencePack
@@ -99,15 +99,18 @@ def learner_detail(*, user_id: int) -> dict:
     enrollments = list(annotated_enrollments().filter(user=learner).select_related("course")
                        .prefetch_related("extensions"))
     course_ids = [e.course_id for e in enrollments]
-    modules = list(Module.objects.live().filter(course_id__in=course_ids).order_by("course_id", "position"))
+    modules = list(Module.objects.live().filter(course_id__in=course_ids).select_related("quiz")
+                   .order_by("course_id", "position"))
     progress = {p.module_id: p for p in ModuleProgress.objects.filter(user=learner, module__in=modules)}
     attempts = list(Attempt.objects.filter(user=learner, status=Attempt.Status.SUBMITTED,
                                            quiz__module__in=modules)
                     .select_related("quiz__module").order_by("quiz__module__position", "number"))
+    extensions = {e.quiz_id: e for e in TimeExtension.objects.filter(user=learner, quiz__module__in=modules)}
     courses = []
     for enrollment in enrollments:
         rows = [{"module": m, "progress": progress.get(m.pk),
-                 "attempts": [a for a in attempts if a.quiz.module.pk == m.pk]}
+                 "attempts": [a for a in attempts if a.quiz.module.pk == m.pk],
+                 "timed": bool(m.quiz and m.quiz.is_timed), "time_extension": extensions.get(m.quiz_id)}
                 for m in modules if m.course_id == enrollment.course_id]
         courses.append({"enrollment": enrollment, "modules": rows,
                         "seconds": sum(r["progress"].active_seconds for r in rows if r["progress"])})

@@ -22,8 +22,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from accounts.models import User
 from audit.selectors import audit_entries
 from audit.services import audit_record
-from courses.models import Course
+from courses.models import Course, Module
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
+from progress.services import deadline_grading_queue
+from quizzes import exams
+from quizzes.models import TimeExtension
 
 from .auditlog import audit_query
 from .credit import CreditFilters
@@ -247,6 +250,30 @@ def evidence_pack_create(*, created_by: User, file_format: str, learner: User | 
                  after={"code": code, "format": file_format, "people": len(people),
                         "file_sha256": pack.file_sha256})
     return pack, data
+
+
+@transaction.atomic
+def exam_time_extend(*, learner: User, module_id: int, extra_minutes: int, reason: str, granted_by: User,
+                     request=None) -> TimeExtension:
+    """Give a learner extra minutes on one timed exam of a course they are enrolled in (0 takes them
+    back); an attempt running now gets the new deadline. Audited with the old and new minutes."""
+    module = (Module.objects.live().filter(pk=module_id, quiz__isnull=False, course__enrollments__user=learner)
+              .select_related("quiz").first())
+    if module is None or not module.quiz.is_timed:
+        raise HRInvalid("not_timed_exam")
+    if not reason.strip():
+        raise HRInvalid("reason_required")
+    before = (TimeExtension.objects.filter(user=learner, quiz=module.quiz)
+              .values_list("extra_minutes", flat=True).first())
+    extension, moved = exams.time_extension_set(user=learner, quiz=module.quiz, extra_minutes=extra_minutes,
+                                                reason=reason.strip(), granted_by=granted_by)
+    for attempt in moved:
+        deadline_grading_queue(attempt=attempt)
+    audit_record(actor=granted_by, action="exam.time_extend", target=extension, request=request,
+                 before={"extra_minutes": before}, reason=reason.strip(),
+                 after={"extra_minutes": extra_minutes, "module": module.slug, "learner": learner.pk,
+                        "running_attempts_moved": [a.pk for a in moved]})
+    return extension
 
 
 def export_start(*, user: User, kind: str, filters: ReportFilters | CreditFilters, request=None) -> ExportLog:

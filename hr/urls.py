@@ -14,6 +14,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/evidence/", views.cohort_evidence, name="cohort_evidence"),
     path("credit/", views.credit_report, name="credit"),
     path("credit/ledger/", views.credit_export, name="credit_export"),
+    path("learners/<int:user_id>/exam-time/", views.exam_time_extend, name="exam_time_extend"),
     path("export/", views.export, name="export"),
     path("exports/", views.export_log, name="export_log"),
     path("exports/<str:token>/", views.export_download, name="export_download"),

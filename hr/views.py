@@ -23,7 +23,7 @@ from .charts import horizontal_bars
 from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
+from .forms import AssignForm, CohortForm, ExamTimeForm, ExtensionForm, OfflineCreditForm
 from .models import EvidencePack
 from .uploads import UploadUnreadable, read_upload
 
@@ -189,6 +189,15 @@ def offline_credit_add(request, user_id: int):
                  action=lambda **data: services.offline_credit_add(user=person, created_by=request.user,
                                                                   request=request, **data))
     return redirect("hr:learner", user_id=person.pk)
+@require_POST
+@hr_required
+def exam_time_extend(request, user_id: int):
+    learner = get_object_or_404(User, pk=user_id)
+    _form_action(request, ExamTimeForm(request.POST), done=_("Exam time extension saved."),
+                 invalid=_("Give the extra minutes (0 to 600) and a reason."),
+                 action=lambda module, **data: services.exam_time_extend(
+                     learner=learner, module_id=module, granted_by=request.user, request=request, **data))
+    return redirect("hr:learner", user_id=learner.pk)
 
 
 @hr_required
@@ -415,6 +424,7 @@ HR_ERRORS = {
     "credit_incomplete": _("Give the training's name and category."),
     "credit_hours_range": _("Credit hours must be more than 0 and at most 24, with at most two decimals."),
     "credit_in_future": _("The session cannot be in the future."),
+    "not_timed_exam": _("This module has no timed exam in a course this person is enrolled in."),
 }
 UPLOAD_ERRORS = {
     "too_big": gettext_lazy("The file is larger than 2 MB."),

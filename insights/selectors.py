@@ -7,7 +7,7 @@ runs a fixed number of queries whatever the number of learners or modules.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,6 +53,15 @@ def insight_course_get(*, slug: str) -> Course:
 def insight_module_get(*, course_slug: str, module_slug: str) -> Module:
     return get_object_or_404(Module.objects.select_related("course", "part", "quiz"),
                              course__slug=course_slug, slug=module_slug)
+
+
+def exam_summary(*, module: Module) -> dict | None:
+    """For a timed exam: graded attempts, how many the deadline graded, how many left the page."""
+    if module.quiz is None or not module.quiz.is_timed:
+        return None
+    return Attempt.objects.filter(quiz=module.quiz, status=Attempt.Status.SUBMITTED, deadline__isnull=False).aggregate(
+        graded=Count("id"), at_deadline=Count("id", filter=Q(auto_submitted=True)),
+        left_page=Count("id", filter=Q(focus_losses__gt=0)), focus_losses=Sum("focus_losses", default=0))
 
 
 def course_enrolled(*, course: Course) -> int:
@@ -102,15 +111,20 @@ def module_question_stats(*, module: Module, first_only: bool = False) -> list[Q
         "user_id", "score", "submitted_at", "layout", "responses", "outcomes")]
     if first_only:
         rows = first_attempts(rows)
-    questions = [_question_info(q) for q in Question.objects.filter(quiz_id=module.quiz_id)
-                 .prefetch_related("choices")]
+    # Questions drawn from the course's bank count where they were asked, after the quiz's own.
+    quiz_ids = [module.quiz_id, *([module.quiz.bank_id] if module.quiz.draw_rules else [])]
+    questions = [_question_info(q, drawn=q.quiz_id != module.quiz_id) for q in Question.objects.filter(
+        quiz_id__in=quiz_ids).prefetch_related("choices")]
     return question_statistics(attempts=rows, questions=questions)
 
 
-def _question_info(question: Question) -> QuestionInfo:
+BANK_ORDER_OFFSET = 100_000
+
+
+def _question_info(question: Question, *, drawn: bool = False) -> QuestionInfo:
     choices: dict[int, list[ChoiceInfo]] = {}
     for choice in sorted(question.choices.all(), key=lambda c: (c.version, c.order)):
         choices.setdefault(choice.version, []).append(ChoiceInfo(choice.key, choice.text_html, choice.is_correct))
-    return QuestionInfo(key=question.key, kind=question.kind, order=question.order,
+    return QuestionInfo(key=question.key, kind=question.kind, order=question.order + drawn * BANK_ORDER_OFFSET,
                         text_html=question.text_html, version=question.version,
                         is_active=question.is_active, choices=choices)

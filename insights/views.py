@@ -32,4 +32,5 @@ def module_detail(request, course_slug: str, module_slug: str):
         "course": module.course, "module": module, "first_only": first_only,
         "funnel": selectors.course_funnel(course=module.course, modules=[module])[0],
         "stats": selectors.module_question_stats(module=module, first_only=first_only),
+        "exam": selectors.exam_summary(module=module),
         "drop_off_days": selectors.DROP_OFF_DAYS})

@@ -90,6 +90,8 @@ START_REFUSALS = {
     "window_closed": _lazy("This exam has closed."),
     "max_attempts": _lazy("You have used all attempts for this quiz."),
     "cooldown": _lazy("You cannot start this exam again yet."),
+    "bank_short": _lazy("The question bank no longer holds enough questions for this quiz's paper; your trainer "
+                        "has to fix it."),
 }
 
 

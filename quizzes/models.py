@@ -3,6 +3,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,9 @@ class Quiz(models.Model):
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    # A random paper: each attempt adds questions drawn from the bank by these rules (quizzes.draws).
+    bank = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="drawing_quizzes")
+    draw_rules = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -60,6 +64,8 @@ class Question(models.Model):
     explanation_html = models.TextField()
     answer = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
+    tags = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)  # 知识点 (bank questions)
+    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5 (bank questions)
 
     class Meta:
         ordering = ["order"]
@@ -132,12 +138,13 @@ class Attempt(models.Model):
     # of the quiz during the exam changes nothing for it; ``draft`` is what autosave last stored
     # ({form field: [values]}), graded as it stands when the deadline passes (``auto_submitted``).
     deadline = models.DateTimeField(null=True, blank=True)
-    paper = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
-    draft = models.JSONField(default=dict, blank=True)
+    # Database defaults too: bulk loaders (seed_demo's COPY) name only the columns they know.
+    paper = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True, encoder=DjangoJSONEncoder)
+    draft = models.JSONField(default=dict, db_default=Value({}, JSONField()), blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
-    auto_submitted = models.BooleanField(default=False)
-    focus_losses = models.PositiveIntegerField(default=0)
-    focus_log = models.JSONField(default=list, blank=True)  # [[ISO time, "blur" | "hidden"], ...]
+    auto_submitted = models.BooleanField(default=False, db_default=False)
+    focus_losses = models.PositiveIntegerField(default=0, db_default=0)
+    focus_log = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)  # [[ISO time, kind]]
 
     class Meta:
         ordering = ["-started_at"]

@@ -9,7 +9,7 @@ from django.db import models
 
 from .models import Choice, Question
 
-QUESTION_SKIP = ("quiz",)
+QUESTION_SKIP = ()
 CHOICE_SKIP = ("id", "question")
 
 
@@ -32,8 +32,8 @@ def paper_questions(paper: list[dict], quiz_id: int) -> list[Question]:
     question_fields, choice_fields = _fields(Question, QUESTION_SKIP), _fields(Choice, CHOICE_SKIP)
     questions = []
     for item in paper:
-        question = Question(quiz_id=quiz_id, **{f.attname: f.to_python(item[f.attname])
-                                                for f in question_fields if f.attname in item})
+        stored = {f.attname: f.to_python(item[f.attname]) for f in question_fields if f.attname in item}
+        question = Question(**{"quiz_id": quiz_id, **stored})  # a drawn question keeps its bank's quiz
         question.current_choices = [
             Choice(question_id=question.pk, **{f.attname: f.to_python(c[f.attname])
                                                for f in choice_fields if f.attname in c})

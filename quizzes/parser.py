@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .answer_syntax import AnswerLine, numeric_answer, percent_fraction, text_answer, truefalse_answer
+from .draws import DIFFICULTIES, DIFFICULTY_RE, TAGS_RE, parse_tags
 from .syntax import Problem, ascii_form, fullwidth_chars
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text")
@@ -60,6 +61,8 @@ class ParsedQuestion:
     choices: list[ParsedChoice] = field(default_factory=list)
     explanation: str = ""
     answer: dict = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)  # 知识点, for drawing from a bank
+    difficulty: int | None = None  # 1–5
 
     def fingerprint(self) -> str:
         """What the question means; a change here makes a new question version."""
@@ -145,6 +148,10 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
         elif m := ANSWER_RE.match(stripped):
             last = AnswerLine(number, m["value"].strip())
             answers.append(last)
+        elif m := TAGS_RE.match(stripped):
+            question.tags = parse_tags(m["value"])
+        elif m := DIFFICULTY_RE.match(stripped):
+            _difficulty(question, m["value"], number, problems)
         elif m := EXPLANATION_RE.match(stripped):
             explanation.append(m["text"])
         elif _fullwidth_syntax(stripped, number, problems):
@@ -179,6 +186,12 @@ def _add_feedback(target: ParsedChoice | AnswerLine, text: str) -> None:
         target.feedback.append(text)
     else:
         target.feedback = f"{target.feedback} {text}".strip()
+def _difficulty(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
+    level = value.strip()
+    if not level.isascii() or not level.isdigit() or int(level) not in DIFFICULTIES:
+        problems.append(Problem(line, f"difficulty must be a whole number from 1 to 5, not {value.strip()!r}"))
+        return
+    question.difficulty = int(level)
 
 
 def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bool:

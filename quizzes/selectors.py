@@ -1,6 +1,7 @@
 """Quiz reads: the current questions, whether a learner may start an attempt, the form of an open
 attempt and the review of a graded one."""
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import grading
+from .draws import Candidate, DrawRule, draw
 from .models import Attempt, Choice, Question, Quiz, ReviewPolicy, TimeExtension
 from .papers import paper_questions
 
@@ -85,6 +87,19 @@ def exam_deadline(*, quiz: Quiz, user: User, started_at: datetime) -> datetime |
         return None
     extra = TimeExtension.objects.filter(user=user, quiz=quiz).values_list("extra_minutes", flat=True).first()
     return min(ends) + timedelta(minutes=extra or 0)
+
+
+def paper_draw(quiz: Quiz) -> list[Question]:
+    """Bank questions drawn for one new attempt by the quiz's rules (none without rules)."""
+    if not quiz.draw_rules or quiz.bank_id is None:
+        return []
+    pool = current_questions(Quiz.objects.only("pk", "version", "updated_at").get(pk=quiz.bank_id))
+    rules = [DrawRule.from_dict(rule) for rule in quiz.draw_rules]
+    keys = draw(rules, [Candidate(q.key, tuple(q.tags), q.difficulty) for q in pool], secrets.SystemRandom())
+    if keys is None:  # the bank changed under rules that validation accepted
+        raise AttemptNotAllowed("bank_short")
+    by_key = {q.key: q for q in pool}
+    return [by_key[key] for key in keys]
 
 
 def attempt_overdue(attempt: Attempt, now: datetime | None = None) -> bool:

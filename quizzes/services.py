@@ -22,6 +22,7 @@ from .selectors import (
     attempt_overdue,
     attempt_questions,
     exam_deadline,
+    paper_draw,
 )
 
 
@@ -45,6 +46,8 @@ class QuestionData:
     explanation_html: str
     answer: dict
     choices: list[ChoiceData] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    difficulty: int | None = None
 
 
 def _digest(text: str) -> str:
@@ -84,15 +87,23 @@ def quiz_timing_set(*, quiz: Quiz, time_limit_minutes: int | None, opens_at, clo
             setattr(quiz, name, value)
 
 
+def quiz_draw_set(*, quiz: Quiz, bank: Quiz | None, rules: list[dict]) -> None:
+    """Questions each attempt draws from the bank (rules as quizzes.draws.DrawRule.as_dict)."""
+    if (quiz.bank_id, quiz.draw_rules) != (getattr(bank, "pk", None), rules):
+        Quiz.objects.filter(pk=quiz.pk).update(bank=bank, draw_rules=rules, updated_at=timezone.now())
+        quiz.bank, quiz.draw_rules = bank, rules
+
+
 def _question_upsert(quiz: Quiz, question: Question | None, data: QuestionData, order: int) -> bool:
     fingerprint = _digest(data.fingerprint)
     if question is None:
         question = Question(quiz=quiz, key=data.key, version=0)
-    elif question.fingerprint == fingerprint:
-        if question.order == order and question.is_active:
+    elif question.fingerprint == fingerprint:  # same meaning: tags and difficulty may still move
+        kept = (question.order, question.is_active, question.tags, question.difficulty)
+        if kept == (order, True, data.tags, data.difficulty):
             return False
-        question.order, question.is_active = order, True
-        question.save(update_fields=["order", "is_active"])
+        question.order, question.is_active, question.tags, question.difficulty = order, True, data.tags, data.difficulty
+        question.save(update_fields=["order", "is_active", "tags", "difficulty"])
         return True
     question.version += 1
     question.kind = data.kind
@@ -101,6 +112,7 @@ def _question_upsert(quiz: Quiz, question: Question | None, data: QuestionData, 
     question.text_html = data.text_html
     question.explanation_html = data.explanation_html
     question.answer = data.answer
+    question.tags, question.difficulty = data.tags, data.difficulty
     question.is_active = True
     question.save()
     Choice.objects.bulk_create(
@@ -153,8 +165,9 @@ def attempt_start(*, user: User, quiz: Quiz, questions: list[Question],
     """The learner's open attempt on the current quiz version, creating one if needed.
 
     ``existing`` is the open attempt when the caller has already loaded it (None: there is none),
-    ``history`` the learner's attempts on this quiz likewise. An attempt of a timed quiz keeps its
-    deadline and its own paper, so it stays open across edits of the quiz.
+    ``history`` the learner's attempts on this quiz likewise. An attempt of a timed quiz, or of one
+    that draws from a bank, keeps its own paper (the questions it asks, drawn for it), so it stays
+    open across edits of the quiz and its review shows exactly what was asked.
     """
     attempt = existing if existing is not False else (
         Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.OPEN).first())
@@ -165,13 +178,15 @@ def attempt_start(*, user: User, quiz: Quiz, questions: list[Question],
     history = history or attempt_history(user=user, quiz=quiz)
     now = timezone.now()
     attempt_allowed(user=user, quiz=quiz, history=history, now=now)
-    timed = {"deadline": exam_deadline(quiz=quiz, user=user, started_at=now), "paper": paper_of(questions)
-             } if quiz.is_timed else {}
+    questions = [*questions, *paper_draw(quiz)]
+    paper = {"paper": paper_of(questions)} if quiz.is_timed or quiz.draw_rules else {}
+    if quiz.is_timed:
+        paper["deadline"] = exam_deadline(quiz=quiz, user=user, started_at=now)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
                 user=user, quiz=quiz, number=history.count + 1, quiz_version=quiz.version, started_at=now,
-                pass_mark=quiz.pass_mark, layout=_shuffled_layout(questions), **timed)
+                pass_mark=quiz.pass_mark, layout=_shuffled_layout(questions), **paper)
     except IntegrityError:  # a parallel request opened it first
         return Attempt.objects.get(user=user, quiz=quiz, status=Attempt.Status.OPEN)
 
@@ -236,8 +251,9 @@ def attempt_grade_once(*, user: User, attempt: Attempt, questions: list[Question
         # The row lock taken by this UPDATE serialises concurrent submits: only one finds it open.
         won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN,
                                      quiz_version=attempt.quiz_version).update(**graded)
-        if won:
-            _record_results(user, questions, credits)
+        if won:  # the 错题本 lists the module's own questions; drawn bank questions have no module page
+            own = [q for q in questions if q.quiz_id == attempt.quiz_id]
+            _record_results(user, own, {q.key: credits[q.key] for q in own})
     if not won:
         attempt.refresh_from_db()
         if attempt.status != Attempt.Status.SUBMITTED:

@@ -10,6 +10,7 @@ from courses.content.rendering import Rendered
 from courses.library import library_for_course
 from courses.models import Module
 from courses.render_cache import source_render
+from courses.selectors import bank_candidates_for
 from courses.services import module_neighbours, module_problems, module_source
 from quizzes import grading
 from quizzes.parser import ParsedQuestion
@@ -55,7 +56,7 @@ def module_preview(*, module: Module, text: str) -> Preview:
     neighbours = module_neighbours(course=module.course, part=module.part, module=module)
     library = library_for_course(course=module.course)
     preview = Preview(source, None, module_problems(source=source, neighbours=neighbours, module=module,
-                                                    library=library))
+                                                    library=library, bank=bank_candidates_for(course=module.course)))
     meta = source.doc.meta
     if source.rendered is None:
         # A text with problems is still previewed as far as it renders (within the same budget);

@@ -14,6 +14,7 @@ from accounts.models import User
 from audit.services import audit_record
 from courses.models import Course, Module, ModuleRevision, Part
 from courses.revisions import course_revision_refresh
+from courses.selectors import bank_candidates_for
 from courses.services import (
     ContentInvalid,
     Neighbours,
@@ -77,7 +78,8 @@ def revision_save_draft(*, module: Module, text: str, base_id: int | None, autho
         return SaveOutcome(conflict=conflict)
     source = module_source(text=normalise_newlines(text), path=module.source_path)
     neighbours = module_neighbours(course=module.course, part=module.part, module=module)
-    if problems := module_problems(source=source, neighbours=neighbours, module=module):
+    if problems := module_problems(source=source, neighbours=neighbours, module=module,
+                                   bank=bank_candidates_for(course=module.course)):
         return SaveOutcome(problems=problems)
     latest = revision_latest(module=module)
     if latest is not None and latest.content_hash == source.content_hash:

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quizzes.draws import DRAW_RE, DrawRule, parse_draw_rule
 from quizzes.parser import ParsedQuestion, parse_quiz
 from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
@@ -25,6 +26,7 @@ class Document:
     body_first_line: int = 1
     directives: list[Directive] = field(default_factory=list)
     questions: list[ParsedQuestion] = field(default_factory=list)
+    draw_rules: list[DrawRule] = field(default_factory=list)  # questions drawn from the course's bank
     has_quiz: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -74,11 +76,29 @@ def parse_document(text: str, schema: str) -> Document:
     doc.problems.extend(image_problems(lines[end + 1:], end + 2))
     if quiz_lines is not None:
         doc.has_quiz = True
-        doc.questions, problems = parse_quiz(quiz_lines, quiz_first)
+        skipped = _draw_rules(quiz_lines, quiz_first, doc)
+        doc.questions, problems = parse_quiz(quiz_lines[skipped:], quiz_first + skipped)
         doc.problems.extend(problems)
-        if not doc.questions and not problems:
+        if not doc.questions and not doc.draw_rules and not problems:
             doc.problems.append(Problem(quiz_first - 1, "the quiz section has no questions"))
     return doc
+
+
+def _draw_rules(lines: list[str], first_line: int, doc: Document) -> int:
+    """Read the 'draw:' lines that open a quiz; how many lines they (and blank lines) took."""
+    taken = 0
+    for offset, line in enumerate(lines):
+        match = DRAW_RE.match(line.strip())
+        if line.strip() and not match:
+            break
+        if match:
+            rule, problem = parse_draw_rule(match["rest"], first_line + offset)
+            if rule is not None:
+                doc.draw_rules.append(rule)
+            else:
+                doc.problems.append(problem)
+        taken = offset + 1
+    return taken
 
 
 def _split_quiz(lines: list[str], start: int, schema: str,
@@ -101,6 +121,6 @@ def _split_quiz(lines: list[str], start: int, schema: str,
                                     f"marker; write it exactly as '{QUIZ_MARKER}'"))
     if marker_at is None:
         return lines[start:], None, 0
-    if schema != "module":
+    if schema not in ("module", "bank"):
         problems.append(Problem(marker_at + 1, f"only module files can have a quiz, not {schema} files"))
     return lines[start:marker_at], lines[marker_at + 1:], marker_at + 2

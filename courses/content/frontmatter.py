@@ -48,6 +48,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
                "credit_min_active": Field(int, minimum=0, maximum=100)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
+    "bank": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),
                  "summary": Field(str, required=True, maximum=200)},
     "module": {

@@ -8,17 +8,19 @@ from pathlib import Path
 
 from django.conf import settings
 
+from quizzes.draws import Candidate, rule_problems
 from quizzes.syntax import Problem
 
 from . import glossary as glossary_format
 from .budget import Overrun, run_bounded
-from .documents import Document, parse_document, read_source
+from .documents import QUIZ_MARKER, Document, parse_document, read_source
 from .glossary import GLOSSARY_FILE, Glossary, parse_glossary
 from .limits import character_problems
 from .rendering import Library, Rendered, render_document
 from .resources import RESOURCES_DIR, Resource, parse_resource, resource_kind
 
 COURSE_FILE = "_course.md"
+BANK_DIR = "_bank"
 PART_FILE = "_part.md"
 # The course's glossary and template pages live at these paths below the course URL.
 RESERVED_MODULE_SLUGS = frozenset({"glossary", "resources", "enrol", "continue"})
@@ -78,6 +80,7 @@ class CourseSource(SourceFile):
     parts: list[PartSource] = field(default_factory=list)
     glossary: GlossarySource | None = None
     resources: list[ResourceSource] = field(default_factory=list)
+    bank: list[SourceFile] = field(default_factory=list)  # _bank/*.md: questions modules draw from
 
     @property
     def library_text(self) -> str:
@@ -244,10 +247,53 @@ def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
     _check_unique(collector, [(m.path, m.slug) for m in modules], "module slug")
     glossary, resources = _load_library(directory, collector)
     _check_library(collector, modules, glossary, resources)
+    bank = _load_bank(directory / BANK_DIR, collector)
+    _check_draws(collector, modules, bank)
     if source is None:
         return None
     return CourseSource(source.path, source.text, source.doc, parts=parts, glossary=glossary,
-                        resources=resources)
+                        resources=resources, bank=bank)
+
+
+def _load_bank(folder: Path, collector: Collector) -> list[SourceFile]:
+    """The course's question bank: every question tagged and rated, ids unique across its files."""
+    files = [f for f in _markdown_files(folder) if not f.name.startswith(".")] if folder.is_dir() else []
+    bank = [b for f in files if (b := collector.read(f, "bank"))]
+    seen: dict[str, Path] = {}
+    for source in bank:
+        problems = [Problem(1, f"a bank file holds questions after '{QUIZ_MARKER}' and no draw rules")
+                    for _ in source.doc.draw_rules[:1]]
+        for question in source.doc.questions:
+            if not question.tags:
+                problems.append(Problem(question.line, f"bank question '{question.key}' needs a 'tags:' line "
+                                        "(知识点, e.g. 'tags: 留存, 漏斗')"))
+            if question.difficulty is None:
+                problems.append(Problem(question.line, f"bank question '{question.key}' needs a "
+                                        "'difficulty:' line (1 easy … 5 hard)"))
+            if question.key in seen:
+                problems.append(Problem(question.line, f"question id '{question.key}' is already used in "
+                                        f"{os.path.relpath(seen[question.key])}; ids are unique in the bank"))
+            seen.setdefault(question.key, source.path)
+        collector.add(source.path, problems)
+    return bank
+
+
+def bank_candidates(bank: list[SourceFile]) -> list[Candidate]:
+    return [Candidate(q.key, tuple(q.tags), q.difficulty) for source in bank for q in source.doc.questions]
+
+
+def _check_draws(collector: Collector, modules: list[SourceFile], bank: list[SourceFile]) -> None:
+    """Draw rules the bank can satisfy, and module question ids that a drawn one cannot collide with."""
+    candidates = bank_candidates(bank)
+    bank_keys = {c.key for c in candidates}
+    for module in modules:
+        rules = module.doc.draw_rules
+        if not rules:
+            continue
+        problems = rule_problems(rules, candidates)
+        problems += [Problem(q.line, f"question id '{q.key}' is also a bank question's id; a drawn paper "
+                             "could ask it twice") for q in module.doc.questions if q.key in bank_keys]
+        collector.add(module.path, problems)
 
 
 def _load_part(directory: Path, collector: Collector) -> PartSource | None:

@@ -46,7 +46,7 @@
       .then(function (response) {
         return response.json().then(function (body) {
           if (response.ok) {
-            saveStatus.textContent = data.msgSaved.replace("%(time)s", new Date().toLocaleTimeString());
+            saveStatus.textContent = data.msgSaved.replace("{time}", new Date().toLocaleTimeString());
           } else {
             saveStatus.textContent = body.error;
           }
@@ -82,7 +82,8 @@
     timer.textContent = clock(ms);
     warnings = warnings.filter(function (warning) {
       if (ms > warning[0] * 60000) return true;
-      if (ms > 0) announce.textContent = warning[1];
+      // Announced only while it is true: a page opened with three minutes left skips "five".
+      if (ms > 0 && ms > (warning[0] - 1) * 60000) announce.textContent = warning[1];
       return false;
     });
     if (ms <= 0 && !handedIn) {

@@ -265,3 +265,71 @@ def test_hr_sees_the_focus_losses_next_to_the_attempt_and_that_it_only_deters(st
     page = client.get(f"/hr/learners/{learner.pk}/").content.decode()
     assert "离开考试页面 1 次" in page and "12-01 09:04:00" in page and "只能起威慑作用" in page
     assert "截止时自动评分" in page
+
+
+@pytest.fixture
+def hr_client(db):
+    client = Client()
+    client.force_login(UserFactory(email="hr@example.com", roles=["hr"]))
+    return client
+
+
+def extend(hr_client, learner, module_slug: str = "m-1-1", minutes: int = 15, reason: str = "读屏软件"):
+    from courses.models import Module
+
+    module = Module.objects.get(slug=module_slug)
+    return hr_client.post(f"/hr/learners/{learner.pk}/exam-time/",
+                          {"module": module.pk, "extra_minutes": minutes, "reason": reason})
+
+
+def test_an_hr_extension_lengthens_the_next_attempt_and_the_running_one_and_is_audited(started, learner_client,
+                                                                                      learner, hr_client):
+    from audit.models import AuditEntry
+
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        assert extend(hr_client, learner).status_code == 302
+    started.refresh_from_db()
+    assert started.deadline == START + LIMIT + timedelta(minutes=15)
+    with time_machine.travel(START + LIMIT + timedelta(minutes=5), tick=False):  # past the old deadline
+        assert learner_client.post(URL + "exam/autosave/", right(started)).status_code == 200
+        assert exam_deadline_sweep() == 0
+    entry = AuditEntry.objects.get(action="exam.time_extend")
+    assert entry.after["extra_minutes"] == 15 and entry.reason == "读屏软件"
+    page = hr_client.get(f"/hr/learners/{learner.pk}/").content.decode()
+    assert "延长 15 分钟（读屏软件）" in page
+
+
+def test_an_extension_given_before_the_start_applies_at_the_start(exam_course, learner_client, learner, hr_client):
+    with time_machine.travel(START, tick=False):
+        learner_client.get(URL)
+        assert extend(hr_client, learner, minutes=20).status_code == 302
+        attempt = start(learner_client, learner)
+    assert attempt.deadline == START + LIMIT + timedelta(minutes=20)
+
+
+def test_extensions_are_refused_for_untimed_modules_forged_ids_no_reason_and_non_hr(exam_course, learner_client,
+                                                                                    learner, hr_client):
+    from quizzes.models import TimeExtension
+
+    learner_client.get(URL)
+    assert "没有限时考试" in hr_client.get(  # m-1-3 is not timed
+        extend(hr_client, learner, "m-1-3").url).content.decode()
+    stranger = UserFactory(email="stranger@example.com")  # not enrolled in the course
+    extend(hr_client, stranger)
+    extend(hr_client, learner, reason=" ")
+    assert learner_client.post(f"/hr/learners/{learner.pk}/exam-time/",
+                               {"module": 1, "extra_minutes": 600, "reason": "x"}).status_code == 403
+    assert not TimeExtension.objects.exists()
+
+
+def test_trainers_see_how_many_exam_attempts_left_the_page_in_totals_only(started, learner_client, trainer, learner):
+    with time_machine.travel(START + timedelta(minutes=4), tick=False):
+        learner_client.post(URL + "exam/focus/", {"attempt": started.pk, "kind": "blur"})
+        learner_client.post(URL + "exam/focus/", {"attempt": started.pk, "kind": "hidden"})
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        learner_client.get(URL)
+    client = Client()
+    client.force_login(trainer)
+    page = client.get("/trainer/insights/test-course/m-1-1/").content.decode()
+    assert "已评分 1 次作答，其中 1 次在时间到时自动评分；1 次作答中途离开过考试页面（共 2 次）" in page
+    assert learner.email not in page
