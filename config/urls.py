@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("progress.urls")),
 ]
 
-# Error pages that need neither the database nor the request body (config/errors.py).
+# Error pages in the site's language (config/errors.py); 400 and 500 need neither the database
+# nor the request body.
 handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

@@ -16,7 +16,7 @@ from quizzes.models import QuestionResult
 from quizzes.services import AttemptRefused, question_retry
 
 from . import selectors, services
-from .certificates import certificate_pdf, certificate_text, verify_qr_code, verify_url
+from .certificates import certificate_pdf, certificate_text, verify_qr_svg, verify_url
 from .models import Certificate
 
 
@@ -191,7 +191,13 @@ def certificate_detail(request, code: str):
     seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
     return render(request, "progress/certificate.html", {
         "certificate": certificate, "text": certificate_text(certificate, seconds=seconds),
-        "verify_url": verify_url(certificate), "qr_code": verify_qr_code(certificate)})
+        "verify_url": verify_url(certificate)})
+
+
+@login_required
+def certificate_qr(request, code: str):
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
+    return HttpResponse(verify_qr_svg(certificate), content_type="image/svg+xml")
 
 
 @login_required
