@@ -85,6 +85,26 @@ def course_seconds(*, user: User, course: Course | int) -> int:
                                          ).aggregate(total=Sum("active_seconds"))["total"] or 0
 
 
+@dataclass
+class OutlinePartProgress:
+    part: object  # courses.structure.OutlinePart
+    completed: int
+    total: int
+    open: bool
+
+
+def outline_parts(*, parts: list, progress: CourseProgress) -> list[OutlinePartProgress]:
+    """Each part with how many of its modules are complete; the part to read next starts open
+    (the first one for someone not enrolled or already done)."""
+    current = progress.next_module["id"] if progress.next_module else None
+    rows = [OutlinePartProgress(part=part, total=len(part.modules), open=any(m["id"] == current for m in part.modules),
+                                completed=sum(progress.statuses.get(m["id"]) == "completed" for m in part.modules))
+            for part in parts]
+    if rows and not any(row.open for row in rows):
+        rows[0].open = True
+    return rows
+
+
 def dashboard(*, user: User) -> dict:
     enrollments = list(Enrollment.objects.filter(user=user, course__archived_at__isnull=True)
                        .select_related("course").order_by("completed_at", "due_date", "-enrolled_at"))

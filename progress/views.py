@@ -23,10 +23,10 @@ from .models import Certificate
 def course_outline(request, course_slug: str):
     course = course_selectors.course_get(slug=course_slug)
     structure = course_structure(course=course, version=course.structure_at)
+    progress = selectors.course_progress(user=request.user, course=course, modules=structure.modules)
     context = {
-        "course": course, "parts": structure.parts,
-        "total_minutes": sum(m["minutes"] for m in structure.modules),
-        "progress": selectors.course_progress(user=request.user, course=course, modules=structure.modules),
+        "course": course, "parts": selectors.outline_parts(parts=structure.parts, progress=progress),
+        "total_minutes": sum(m["minutes"] for m in structure.modules), "progress": progress,
     }
     return render(request, "progress/outline.html", context)
 

@@ -121,3 +121,16 @@ def test_cohort_detail_does_not_overflow_a_phone(page, live_server, small_course
     assert no_sideways_scroll(page)
     assert blocking_violations(page) == []
     shoot(page, f"look-cohort-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_outline_folds_by_part_and_certificate_page(page, live_server, small_course, sign_in, shoot, width):  # noqa: F811
+    verified_user("outline@example.com")
+    sign_in(page, "outline@example.com")
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(f"{live_server.url}/courses/test-course/")
+    assert page.locator("details.outline-part-details[open]").count() == 1
+    assert page.locator(".outline-part-progress").first.inner_text().startswith("已完成")
+    assert no_sideways_scroll(page)
+    assert blocking_violations(page) == []
+    shoot(page, f"look-outline-{width}")
