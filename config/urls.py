@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from courses.urls import urlpatterns as course_urls
+from progress.views import catalogue
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Ops Academy"
 
@@ -18,7 +21,8 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("reminders/", include("reminders.urls")),
     path("search/", include("search.urls")),
-    path("", include("courses.urls")),
+    # The catalogue lists courses with the learner's progress: a progress view under courses' name.
+    path("", include(([path("", catalogue, name="catalogue"), *course_urls], "courses"))),
     path("", include("progress.urls")),
 ]
 

@@ -20,6 +20,10 @@ from .certificates import certificate_pdf, certificate_text, verify_qr_svg, veri
 from .models import Certificate
 
 
+def catalogue(request):
+    return render(request, "courses/catalogue.html", {"entries": selectors.catalogue(user=request.user)})
+
+
 def course_outline(request, course_slug: str):
     course = course_selectors.course_get(slug=course_slug)
     structure = course_structure(course=course, version=course.structure_at)

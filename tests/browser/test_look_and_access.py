@@ -134,3 +134,17 @@ def test_outline_folds_by_part_and_certificate_page(page, live_server, small_cou
     assert no_sideways_scroll(page)
     assert blocking_violations(page) == []
     shoot(page, f"look-outline-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_catalogue_cards_have_cover_ring_and_next_step(page, live_server, real_course, sign_in, shoot, width):
+    verified_user("catalogue@example.com")
+    sign_in(page, "catalogue@example.com")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/")
+    card = page.locator(".course-card").first
+    assert card.locator(".course-cover").is_visible() and card.locator(".progress-ring").is_visible()
+    assert card.get_by_role("link", name="开始学习").is_visible()
+    assert no_sideways_scroll(page)
+    assert blocking_violations(page) == []
+    shoot(page, f"look-catalogue-{width}")
