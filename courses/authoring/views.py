@@ -17,6 +17,7 @@ from .diff import diff_stats, line_diff
 from .export import course_files, module_files, zip_bytes
 from .forms import GiftForm, ModuleTextForm, MoveForm, NewModuleForm
 from .gift import gift_to_quiz
+from .guide import format_guide
 from .preview import module_preview, preview_html
 
 trainer_only = role_required("trainer")
@@ -30,6 +31,15 @@ def _editor_url(module) -> str:
 @trainer_only
 def home(request):
     return render(request, "authoring/home.html", {"courses": selectors.trainer_courses()})
+
+
+@trainer_only
+def guide(request):
+    rendered = format_guide()
+    if rendered is None:
+        raise Http404(_("The content format guide (content/README.md) is missing from this installation."))
+    html, toc = rendered
+    return render(request, "authoring/guide.html", {"html": html, "toc": toc})
 
 
 @trainer_only

@@ -148,3 +148,46 @@ def test_catalogue_cards_have_cover_ring_and_next_step(page, live_server, real_c
     assert no_sideways_scroll(page)
     assert blocking_violations(page) == []
     shoot(page, f"look-catalogue-{width}")
+
+
+def trainer_signed_in(page, sign_in, email: str):
+    from accounts.models import Role
+    from accounts.roles import role_grant
+
+    role_grant(user=verified_user(email), role=Role.TRAINER)
+    sign_in(page, email)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_editor_wraps_long_lines_and_keeps_its_buttons_in_reach(page, live_server, small_course, sign_in,  # noqa: F811
+                                                               shoot, width):
+    trainer_signed_in(page, sign_in, f"editor{width}@example.com")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/trainer/courses/test-course/m-1-1/edit/")
+    editor = page.locator("textarea.editor-text")
+    editor.press("Control+Home")
+    editor.type("很长的一行" * 80 + "\n")
+    assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth", editor.element_handle())
+    gutter = page.locator("#editor-gutter").inner_text().split("\n")
+    assert gutter[0] == "1" and gutter[1] == ""  # line 1 wraps onto several rows
+    page.mouse.wheel(0, 400)
+    publish = page.get_by_role("button", name="发布")
+    box = publish.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800
+    assert no_sideways_scroll(page)
+    shoot(page, f"look-editor-{width}")
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_format_guide_and_trainer_course_page(page, live_server, small_course, sign_in, shoot, width):  # noqa: F811
+    trainer_signed_in(page, sign_in, f"guide{width}@example.com")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/trainer/courses/test-course/")
+    assert blocking_violations(page) == [] and no_sideways_scroll(page)
+    shoot(page, f"look-trainer-course-{width}")
+    page.get_by_role("link", name="内容格式说明").click()
+    page.wait_for_url("**/trainer/guide/")
+    assert page.locator("h1").count() == 1
+    assert blocking_violations(page) == [] and no_sideways_scroll(page)
+    shoot(page, f"look-guide-{width}")
