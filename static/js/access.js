@@ -1,4 +1,4 @@
-// The phone header's menu button, and focus on the result of a form just sent.
+// The phone header's menu button, focus on the result of a form just sent, scrollable tables.
 (function () {
   "use strict";
   function setUpMenu() {
@@ -29,9 +29,23 @@
     if (target) target.focus();
   }
 
+  // A table wider than a phone scrolls inside its box; the keyboard must reach and scroll it too.
+  function markScrollableBoxes() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+
   function start() {
     setUpMenu();
     focusResult();
+    markScrollableBoxes();
+    var resizeTimer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(markScrollableBoxes, 150);
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

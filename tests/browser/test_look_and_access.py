@@ -191,3 +191,25 @@ def test_format_guide_and_trainer_course_page(page, live_server, small_course, s
     assert page.locator("h1").count() == 1
     assert blocking_violations(page) == [] and no_sideways_scroll(page)
     shoot(page, f"look-guide-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_hr_pages_on_the_demo_organisation(page, live_server, real_course, sign_in, shoot, width):
+    from django.core.management import call_command
+
+    from accounts.models import Role
+    from accounts.roles import role_grant
+
+    call_command("seed_demo", "--if-absent", "--learners", "60")
+    role_grant(user=verified_user(f"hr{width}@example.com"), role=Role.HR)
+    sign_in(page, f"hr{width}@example.com")
+    page.set_viewport_size({"width": width, "height": 900})
+    for path, name in (("/hr/", "report"), ("/hr/matrix/", "matrix"), ("/reminders/preview/", "preview"),
+                       ("/hr/exports/", "exports")):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("nav.subnav").is_visible()
+        assert no_sideways_scroll(page), path
+        assert blocking_violations(page) == [], path
+        shoot(page, f"look-hr-{name}-{width}")
+    page.goto(f"{live_server.url}/hr/matrix/")
+    assert page.locator("td.cell").count() > 0
