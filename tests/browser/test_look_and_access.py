@@ -213,3 +213,21 @@ def test_hr_pages_on_the_demo_organisation(page, live_server, real_course, sign_
         shoot(page, f"look-hr-{name}-{width}")
     page.goto(f"{live_server.url}/hr/matrix/")
     assert page.locator("td.cell").count() > 0
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_in_page_certificate_with_qr_code(page, live_server, small_course, sign_in, shoot, width):  # noqa: F811
+    from courses.models import Course
+    from progress.services import certificate_issue
+
+    learner = verified_user(f"cert{width}@example.com", display_name="𠮷田 Ada")
+    certificate = certificate_issue(user=learner, course=Course.objects.get(slug="test-course"))
+    sign_in(page, learner.email)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/certificates/{certificate.code}/")
+    qr = page.locator("img.certificate-qr")
+    assert qr.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    assert page.locator(".certificate-name").inner_text() == "𠮷田 Ada" and no_sideways_scroll(page)
+    assert blocking_violations(page) == []
+    shoot(page, f"look-certificate-{width}")
+    assert page.js_errors == []
