@@ -113,8 +113,9 @@ def test_cohort_detail_does_not_overflow_a_phone(page, live_server, small_course
     role_grant(user=hr, role=Role.HR)
     cohort = Cohort.objects.create(name="2026 春季新人营")
     for n in range(3):
-        CohortMember.objects.create(cohort=cohort, user=UserFactory(email=f"m{n}@example.com",
-                                                                   display_name=f"成员一个很长的名字{n}"))
+        CohortMember.objects.create(cohort=cohort, user=UserFactory(
+            email=f"member.with.a.long.address.{n}@operations-academy-example.com", display_name=f"成员{n}",
+            department="用户增长与私域运营中心"))
     sign_in(page, "hr-look@example.com")
     page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"{live_server.url}/hr/cohorts/{cohort.pk}/")
