@@ -51,3 +51,12 @@ def test_catalogue_queries_do_not_grow_with_courses(learner_client, learner, tmp
     with CaptureQueriesContext(connection) as queries:
         assert learner_client.get("/").status_code == 200
     assert len(queries) == CATALOGUE, "\n".join(q["sql"] for q in queries)
+
+
+def test_the_card_speaks_english_in_the_english_ui(client, imported_course):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = card(client.get("/").content.decode())
+    assert "Start learning" in page and "Not started" in page and "0% complete" in page
+    assert "开始学习" not in page and "未开始" not in page
