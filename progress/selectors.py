@@ -6,9 +6,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from courses import selectors as course_selectors
 from courses.content.exercises import feedback
 from courses.models import Course, Module
-from courses.selectors import course_list
 from quizzes.models import Attempt, QuestionResult
 from quizzes.selectors import answer_text, reveals_answers
 
@@ -102,7 +102,7 @@ class CatalogueEntry:
 
 def catalogue(*, user: User) -> list[CatalogueEntry]:
     """Every live course with the visitor's progress in it, from five queries whatever their number."""
-    courses = course_list()
+    courses = course_selectors.course_list()
     by_id = {course.pk: course for course in courses}
     enrollments = list(Enrollment.objects.filter(user=user, course_id__in=by_id)) if user.is_authenticated else []
     for enrollment in enrollments:
