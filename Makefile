@@ -33,6 +33,8 @@ run: $(STAMP) messages
 	$(BIN)/python manage.py import_content
 	$(BIN)/python manage.py search_reindex --stale
 	$(BIN)/python manage.py create_demo_accounts
+	@if [ "$${DEMO_ORG:-1}" = 0 ]; then echo "DEMO_ORG=0: no demo organisation"; \
+	else $(BIN)/python manage.py seed_demo --if-absent; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) messages

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 
@@ -57,15 +58,23 @@ def roles_audit(
                          before={"roles": sorted(before)}, after={"roles": sorted(after)}, request=request)
 
 
+ROLE_REFUSALS = {
+    Role.TRAINER: _("You have no access to the trainer workspace: it is for trainers."),
+    Role.HR: _("You have no access to the HR pages: they are for HR."),
+}
+
+
 def role_required(role: str) -> Callable:
-    """Login first (anonymous users go to the login page), then 403 without the role."""
+    """Login first (anonymous users go to the login page), then 403 naming the area without the role."""
+
+    refusal = ROLE_REFUSALS[role]
 
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.has_role(role):
-                raise PermissionDenied
+                raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
 
         return wrapper

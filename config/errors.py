@@ -6,14 +6,19 @@ the same BadRequest inside the 400 view, and the visitor gets a bare 500. These 
 from the request but the language cookie, and render a standalone template without context
 processors (the site's header queries the session and the user). A database that is down or
 unreachable gives a 503 "try again shortly" page with Retry-After instead of a 500.
+
+403 and 404 happen on a working site, so they render the full page (header, navigation,
+language menu) with what happened and the ways back.
 """
 
 import sys
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -48,3 +53,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return error_page(request, 500, lambda: _("Something went wrong"),
                       lambda: _("The error has been logged. Please try again; if it happens again, "
                                 "tell your trainer or HR what you were doing."))
+
+
+def permission_denied(request: HttpRequest, exception: PermissionDenied | None = None) -> HttpResponse:
+    """The reason the view gave (which area, why) when it gave one."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "error_page.html", {
+        "title": _("You have no access to this page"),
+        "message": reason or _("Your account does not have the role this page needs."),
+        "hint": _("If you need it for your work, ask HR to give your account the role."),
+    }, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "error_page.html", {
+        "title": _("Page not found"),
+        "message": _("There is no page at this address: the link may be mistyped, or the page was moved or "
+                     "archived."),
+        "hint": "",
+    }, status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, 403, lambda: _("The form has expired"),
+                      lambda: _("The page was open too long or you signed in elsewhere. Go back, reload the page "
+                                "and send the form again."))

@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from courses.urls import urlpatterns as course_urls
+from progress.views import catalogue
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Ops Academy"
 
@@ -22,10 +25,14 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("reminders/", include("reminders.urls")),
     path("search/", include("search.urls")),
-    path("", include("courses.urls")),
+    # The catalogue lists courses with the learner's progress: a progress view under courses' name.
+    path("", include(([path("", catalogue, name="catalogue"), *course_urls], "courses"))),
     path("", include("progress.urls")),
 ]
 
-# Error pages that need neither the database nor the request body (config/errors.py).
+# Error pages in the site's language (config/errors.py); 400 and 500 need neither the database
+# nor the request body.
 handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

@@ -8,10 +8,6 @@ from .models import CourseResource
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def catalogue(request):
-    return render(request, "courses/catalogue.html", {"courses": selectors.course_list()})
-
-
 def glossary(request, course_slug: str):
     course = selectors.course_get(slug=course_slug)
     sections = selectors.glossary_sections(course=course)

@@ -30,6 +30,8 @@ DEPARTMENTS = [("运营部", 28), ("市场部", 16), ("产品部", 12), ("客服
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鹏飞宇浩然欣怡子涵梓萱晨阳佳琪思远"
 TEAM_SIZE = 12
+# Cohort names say the organisation is demo data wherever HR sees them (filters, reports, exports).
+DEMO_COHORT_PREFIX = "演示数据 · 2026 运营能力提升 · "
 DEMO_ACCOUNTS = [
     ("learner@demo.local", "演示学员", "运营部", [Role.LEARNER]),
     ("trainer@demo.local", "演示讲师", "培训部", [Role.LEARNER, Role.TRAINER]),
@@ -102,9 +104,13 @@ def _bulk(model, rows):
     return created
 
 
+def demo_exists() -> bool:
+    return User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists()
+
+
 @transaction.atomic
 def demo_seed(*, learners: int, seed: int, course: Course, today: date | None = None) -> DemoReport:
-    if User.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
+    if demo_exists():
         raise DemoRefused("demo organisation already exists; run with --reset to rebuild it")
     if connection.vendor == "postgresql":  # demo data: no need to wait for the WAL flush at commit
         with connection.cursor() as cursor:
@@ -141,7 +147,7 @@ def _people(rng: random.Random, learners: int, report: DemoReport) -> list[User]
 def _assignments(rng: random.Random, people: list[User], course: Course, today: date,
                  report: DemoReport) -> dict[int, Enrollment]:
     departments = sorted({p.department for p in people})
-    cohorts = {d: Cohort.objects.create(name=f"2026 运营能力提升 · {d}") for d in departments}
+    cohorts = {d: Cohort.objects.create(name=f"{DEMO_COHORT_PREFIX}{d}") for d in departments}
     _bulk(CohortMember, [CohortMember(cohort=cohorts[p.department], user=p) for p in people])
     assignments = {}
     for offset, (department, cohort) in enumerate(cohorts.items()):
@@ -313,7 +319,7 @@ def demo_reset() -> int:
     people = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
     Certificate.objects.filter(user__in=people).delete()
     Attempt.objects.filter(user__in=people).delete()
-    cohorts = Cohort.objects.filter(name__startswith="2026 运营能力提升 · ")
+    cohorts = Cohort.objects.filter(name__startswith=DEMO_COHORT_PREFIX)
     Enrollment.objects.filter(user__in=people).delete()
     CourseAssignment.objects.filter(cohort__in=cohorts).delete()
     cohorts.delete()

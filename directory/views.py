@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.roles import ROLE_REFUSALS
 from integrations.dingtalk import DingTalkCallbacks
 from integrations.errors import CallbackRejected
 from integrations.feishu import FeishuCallbacks
@@ -81,7 +82,7 @@ def feishu_callback(request):
 
 def _directory_admin(request) -> None:
     if not (request.user.is_superuser or request.user.has_role(Role.HR)):
-        raise PermissionDenied
+        raise PermissionDenied(ROLE_REFUSALS[Role.HR])
 
 
 @login_required

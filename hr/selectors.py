@@ -72,6 +72,12 @@ def report_page(filters: ReportFilters, page: str | int | None, *, total: int | 
     return paginator.get_page(page)
 
 
+def matrix_default_course() -> Course | None:
+    """The course the matrix opens on when none is chosen: the live course most people are enrolled in."""
+    return (Course.objects.filter(archived_at__isnull=True).annotate(enrolled=Count("enrollments"))
+            .order_by("-enrolled", "title").first())
+
+
 def matrix_page(filters: ReportFilters, course: Course, page: str | int | None) -> dict:
     """Learners (rows) × modules (columns) of one course, one page of learners at a time."""
     modules = list(Module.objects.live().filter(course=course).order_by("position").values("id", "title", "position"))

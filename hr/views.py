@@ -66,8 +66,13 @@ def matrix(request):
         return render(request, "hr/matrix.html", {"form": form, "filters": filters, "course": None, "query": "",
                                                   "rows": []}, status=400)
     if not filters.course_id:
-        messages.info(request, _("Choose a course to see its learner × module matrix."))
-        return redirect("hr:report")
+        course = selectors.matrix_default_course()
+        if course is None:
+            messages.info(request, _("No course has been published yet, so there is no matrix to show."))
+            return redirect("hr:report")
+        query = request.GET.copy()
+        query["course"] = course.pk
+        return redirect(f"{reverse('hr:matrix')}?{query.urlencode()}")
     course = get_object_or_404(Course, pk=filters.course_id)
     context = {"form": form, "filters": filters, "course": course, "query": _query(filters),
                **selectors.matrix_page(filters, course, request.GET.get("page"))}

@@ -1,4 +1,4 @@
-"""The certificate as a one-page PDF whose fonts are embedded subsets (see certificate_fonts)."""
+"""The certificate as a one-page PDF whose fonts are embedded subsets (see pdf_fonts)."""
 
 from dataclasses import dataclass
 from io import BytesIO
@@ -38,9 +38,12 @@ def verify_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("progress:verify", args=[certificate.code])
 
 
-def verify_qr_code(certificate: Certificate) -> str:
-    """The verification link as a QR code (an SVG data URI) for phones that cannot open the PDF."""
-    return segno.make(verify_url(certificate), error="m").svg_data_uri(scale=5, border=2, dark="#1b2430")
+def verify_qr_svg(certificate: Certificate) -> bytes:
+    """The verification link as a QR code, for phones that cannot open the PDF."""
+    output = BytesIO()
+    segno.make(verify_url(certificate), error="m").save(output, kind="svg", scale=5, border=2, dark="#1b2430",
+                                                         xmldecl=False, svgns=True)
+    return output.getvalue()
 
 
 def certificate_text(certificate: Certificate, *, seconds: int) -> CertificateText:

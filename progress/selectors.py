@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from courses import selectors as course_selectors
 from courses.content.exercises import feedback
 from courses.models import Course, Module
 from quizzes.models import Attempt, QuestionResult
@@ -83,6 +84,53 @@ def course_seconds(*, user: User, course: Course | int) -> int:
     """A learner's time on a course as 我的学习 counts it: the active time on its live modules."""
     return ModuleProgress.objects.filter(user=user, module__course=course, module__archived_at__isnull=True
                                          ).aggregate(total=Sum("active_seconds"))["total"] or 0
+
+
+COVER_STYLES = 6
+
+
+@dataclass
+class CatalogueEntry:
+    course: Course
+    progress: CourseProgress
+    cover: int  # which of the stylesheet's course-cover-N patterns
+
+    @property
+    def module_count(self) -> int:
+        return self.course.module_count
+
+
+def catalogue(*, user: User) -> list[CatalogueEntry]:
+    """Every live course with the visitor's progress in it, from five queries whatever their number."""
+    courses = course_selectors.course_list()
+    by_id = {course.pk: course for course in courses}
+    enrollments = list(Enrollment.objects.filter(user=user, course_id__in=by_id)) if user.is_authenticated else []
+    for enrollment in enrollments:
+        enrollment.course = by_id[enrollment.course_id]
+    summaries = {item.course.pk: item for item in _summaries(user, enrollments)} if enrollments else {}
+    return [CatalogueEntry(course=course, cover=course.pk % COVER_STYLES,
+                           progress=summaries.get(course.pk) or CourseProgress(course=course, enrollment=None))
+            for course in courses]
+
+
+@dataclass
+class OutlinePartProgress:
+    part: object  # courses.structure.OutlinePart
+    completed: int
+    total: int
+    open: bool
+
+
+def outline_parts(*, parts: list, progress: CourseProgress) -> list[OutlinePartProgress]:
+    """Each part with how many of its modules are complete; the part to read next starts open
+    (the first one for someone not enrolled or already done)."""
+    current = progress.next_module["id"] if progress.next_module else None
+    rows = [OutlinePartProgress(part=part, total=len(part.modules), open=any(m["id"] == current for m in part.modules),
+                                completed=sum(progress.statuses.get(m["id"]) == "completed" for m in part.modules))
+            for part in parts]
+    if rows and not any(row.open for row in rows):
+        rows[0].open = True
+    return rows
 
 
 def dashboard(*, user: User) -> dict:

@@ -24,5 +24,6 @@ urlpatterns = [
     path("me/mistakes/<int:result_id>/retry/", views.mistake_retry, name="mistake_retry"),
     path("certificates/<str:code>/", views.certificate_detail, name="certificate"),
     path("certificates/<str:code>/pdf/", views.certificate_download, name="certificate_pdf"),
+    path("certificates/<str:code>/qr.svg", views.certificate_qr, name="certificate_qr"),
     path("verify/<str:code>/", views.certificate_verify, name="verify"),
 ]

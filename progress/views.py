@@ -18,19 +18,23 @@ from quizzes.selectors import SUBMIT_GRACE, AttemptNotAllowed
 from quizzes.services import AttemptRefused, question_retry
 
 from . import selectors, services
-from .certificates import certificate_pdf, certificate_text, verify_qr_code, verify_url
+from .certificates import certificate_pdf, certificate_text, verify_qr_svg, verify_url
 from .models import Certificate
 from .personal_data import personal_data, personal_data_pdf
 from .retention import RetentionPeriods
 
 
+def catalogue(request):
+    return render(request, "courses/catalogue.html", {"entries": selectors.catalogue(user=request.user)})
+
+
 def course_outline(request, course_slug: str):
     course = course_selectors.course_get(slug=course_slug)
     structure = course_structure(course=course, version=course.structure_at)
+    progress = selectors.course_progress(user=request.user, course=course, modules=structure.modules)
     context = {
-        "course": course, "parts": structure.parts,
-        "total_minutes": sum(m["minutes"] for m in structure.modules),
-        "progress": selectors.course_progress(user=request.user, course=course, modules=structure.modules),
+        "course": course, "parts": selectors.outline_parts(parts=structure.parts, progress=progress),
+        "total_minutes": sum(m["minutes"] for m in structure.modules), "progress": progress,
     }
     return render(request, "progress/outline.html", context)
 
@@ -263,7 +267,13 @@ def certificate_detail(request, code: str):
     seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
     return render(request, "progress/certificate.html", {
         "certificate": certificate, "text": certificate_text(certificate, seconds=seconds),
-        "verify_url": verify_url(certificate), "qr_code": verify_qr_code(certificate)})
+        "verify_url": verify_url(certificate)})
+
+
+@login_required
+def certificate_qr(request, code: str):
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
+    return HttpResponse(verify_qr_svg(certificate), content_type="image/svg+xml")
 
 
 @login_required

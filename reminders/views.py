@@ -54,4 +54,6 @@ def preview(request):
     when = services.tomorrow()
     result = selectors.reminder_preview(now=when, respect_window=False)
     counts = [(ReminderKind(kind).label, count) for kind, count in sorted(result.counts.items())]
-    return render(request, "reminders/preview.html", {"preview": result, "when": when, "counts": counts})
+    return render(request, "reminders/preview.html", {
+        "preview": result, "when": when, "counts": counts,
+        "digest_planned": ReminderKind.HR_DIGEST in result.counts})

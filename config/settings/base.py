@@ -367,6 +367,9 @@ CONTENT_RENDER_MEMORY_MB = int(os.environ.get("CONTENT_RENDER_MEMORY_MB", "512")
 FILE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
 
+# A refused CSRF token gets our page in the visitor's language, not Django's English one.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
 # The 503 page shown while the database is unreachable asks clients to retry after this long.
 SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))
 

@@ -6,6 +6,7 @@ app_name = "authoring"
 M = "courses/<slug:course_slug>/<slug:module_slug>/"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("guide/", views.guide, name="guide"),
     path("courses/<slug:course_slug>/", views.course_detail, name="course"),
     path("courses/<slug:course_slug>/new/", views.module_new, name="module_new"),
     path("courses/<slug:course_slug>/export/", views.course_export, name="course_export"),

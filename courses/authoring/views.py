@@ -18,6 +18,7 @@ from .export import course_files, module_files, zip_bytes
 from .forms import GiftForm, ModuleTextForm, MoveForm, NewModuleForm
 from .gift import gift_to_quiz
 from .gift_export import quiz_to_gift
+from .guide import format_guide
 from .preview import module_preview, preview_html
 
 trainer_only = role_required("trainer")
@@ -31,6 +32,15 @@ def _editor_url(module) -> str:
 @trainer_only
 def home(request):
     return render(request, "authoring/home.html", {"courses": selectors.trainer_courses()})
+
+
+@trainer_only
+def guide(request):
+    rendered = format_guide()
+    if rendered is None:
+        raise Http404(_("The content format guide (content/README.md) is missing from this installation."))
+    html, toc = rendered
+    return render(request, "authoring/guide.html", {"html": html, "toc": toc})
 
 
 @trainer_only

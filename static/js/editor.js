@@ -24,14 +24,42 @@
   var inFlight = false;
   var lastSent = textarea.value;
 
-  function lineCount() {
-    return textarea.value.split("\n").length;
+  // Long lines wrap, so a line can take several rows: a hidden copy of the text, one block per
+  // line at the textarea's width, tells how many rows each takes and where each starts.
+  var mirror = document.createElement("div");
+  mirror.className = "editor-mirror";
+  mirror.setAttribute("aria-hidden", "true");
+  textarea.parentNode.appendChild(mirror);
+  var lineTops = [];
+
+  function measureLines() {
+    var lines = textarea.value.split("\n");
+    var fragment = document.createDocumentFragment();
+    lines.forEach(function (line) {
+      var block = document.createElement("div");
+      block.textContent = line || " ";
+      fragment.appendChild(block);
+    });
+    var style = window.getComputedStyle(textarea);
+    mirror.style.width = textarea.clientWidth + "px";
+    mirror.style.paddingLeft = style.paddingLeft;
+    mirror.style.paddingRight = style.paddingRight;
+    mirror.textContent = "";
+    mirror.appendChild(fragment);
+    return Array.prototype.map.call(mirror.children, function (block) {
+      return { top: block.offsetTop, height: block.offsetHeight };
+    });
   }
 
   function renderGutter() {
-    var count = lineCount();
+    var lineHeight = parseFloat(window.getComputedStyle(textarea).lineHeight) || 21;
+    var rows = measureLines();
     var numbers = [];
-    for (var i = 1; i <= count; i += 1) numbers.push(String(i));
+    lineTops = rows.map(function (row) { return row.top; });
+    rows.forEach(function (row, index) {
+      numbers.push(String(index + 1));
+      for (var extra = Math.round(row.height / lineHeight) - 1; extra > 0; extra -= 1) numbers.push("");
+    });
     gutter.textContent = numbers.join("\n");
     gutter.scrollTop = textarea.scrollTop;
   }
@@ -43,8 +71,8 @@
     for (var i = 0; i < target - 1; i += 1) start += lines[i].length + 1;
     textarea.focus();
     textarea.setSelectionRange(start, start + lines[target - 1].length);
-    var lineHeight = parseFloat(window.getComputedStyle(textarea).lineHeight) || 20;
-    textarea.scrollTop = Math.max(0, (target - 3) * lineHeight);
+    var lineHeight = parseFloat(window.getComputedStyle(textarea).lineHeight) || 21;
+    textarea.scrollTop = Math.max(0, (lineTops[target - 1] || 0) - 2 * lineHeight);
     gutter.scrollTop = textarea.scrollTop;
   }
 
@@ -112,6 +140,12 @@
     event.preventDefault();
     event.returnValue = msg.msgLeave;
     return msg.msgLeave;
+  });
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(renderGutter, 150);
   });
 
   form.classList.add("editor-ready");

@@ -96,3 +96,22 @@ def test_enrolment_rollups_match_the_progress_rows(course):
         assert values[:3] == recomputed[user_id][:3]
         assert (values[3] is None) == (recomputed[user_id][3] is None)
         assert values[3] is None or abs(values[3] - recomputed[user_id][3]) < 1e-6
+
+
+def test_make_run_seeds_once_labelled_as_demo_data(course, capsys):
+    call_command("seed_demo", "--if-absent", "--learners", "30", "--course", "test-course")
+    first = snapshot()
+    call_command("seed_demo", "--if-absent", "--learners", "30", "--course", "test-course")
+    assert "already seeded" in capsys.readouterr().out and snapshot() == first
+    from progress.models import Cohort
+
+    assert Cohort.objects.exists() and not Cohort.objects.exclude(name__startswith="演示数据 · ").exists()
+
+
+def test_make_run_seeds_the_demo_organisation_unless_demo_org_is_0():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    run = Path(settings.BASE_DIR, "Makefile").read_text().split("\nrun:")[1].split("\n\n")[0]
+    assert '"$${DEMO_ORG:-1}" = 0' in run and "seed_demo --if-absent" in run

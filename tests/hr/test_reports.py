@@ -64,9 +64,18 @@ def test_matrix_shows_each_learner_module_cell(hr_client, org):
     assert page.count('<td class="cell cell-not_started"') == 11
 
 
-def test_matrix_without_a_course_asks_for_one(hr_client, org):
-    response = hr_client.get("/hr/matrix/", follow=True)
-    assert "请选择一门课程" in response.content.decode()
+def test_matrix_without_a_course_opens_on_the_course_people_take(hr_client, org):
+    response = hr_client.get("/hr/matrix/?department=运营部")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hr/matrix/?") and f"course={org['course'].pk}" in response["Location"]
+    page = hr_client.get(response["Location"]).content.decode()
+    assert '<td class="cell cell-' in page and "运营0" in page and "销售0" not in page
+
+
+def test_matrix_without_any_course_says_so(hr_user, client, db):
+    client.force_login(hr_user)
+    response = client.get("/hr/matrix/", follow=True)
+    assert "还没有发布任何课程" in response.content.decode()
 
 
 def test_learner_drill_down_has_modules_attempts_time_and_dates(hr_client, org, learner):

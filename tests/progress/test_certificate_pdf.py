@@ -58,8 +58,10 @@ def test_certificate_time_is_the_dashboard_time(learner_client, learner, rare_na
 
 def test_in_page_certificate_has_a_qr_code_and_webview_hint(learner_client, rare_name_certificate):
     page = learner_client.get(f"/certificates/{rare_name_certificate.code}/").content.decode()
-    assert 'src="data:image/svg+xml' in page and "企业微信" in page
+    assert f'src="/certificates/{rare_name_certificate.code}/qr.svg"' in page and "企业微信" in page
     assert f"/verify/{rare_name_certificate.code}/" in page and "𠮷田 Ada" in page
+    qr = learner_client.get(f"/certificates/{rare_name_certificate.code}/qr.svg")
+    assert qr["Content-Type"] == "image/svg+xml" and qr.content.startswith(b"<svg")
 
 
 def test_a_missing_font_family_is_a_clear_error(learner_client, rare_name_certificate):
@@ -73,3 +75,4 @@ def test_other_learners_cannot_download_it(client, rare_name_certificate):
 
     client.force_login(UserFactory(email="other@example.com"))
     assert client.get(f"/certificates/{rare_name_certificate.code}/pdf/").status_code == 404
+    assert client.get(f"/certificates/{rare_name_certificate.code}/qr.svg").status_code == 404
