@@ -32,6 +32,9 @@ class Course(SourceTracked):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # The language the course text is written in (front matter ``language``), marked as its pages' lang;
+    # the interface around it keeps the reader's language.
+    language = models.CharField(max_length=10, default="zh-Hans")
     # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
     library_hash = models.CharField(max_length=64, blank=True)
 

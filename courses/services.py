@@ -290,6 +290,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
+        course.language = meta.get("language", "zh-Hans")
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)

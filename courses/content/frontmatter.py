@@ -10,6 +10,7 @@ from quizzes.syntax import Problem, ascii_form, fullwidth_chars
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
+CONTENT_LANGUAGES = ("zh-Hans", "en")  # BCP 47 tags, written into the pages as lang
 KEY_LINE_RE = re.compile(r"^\s*[A-Za-z_]+\s*:")
 
 
@@ -31,7 +32,8 @@ QUIZ_SETTINGS = {
     "review": Field(str, choices=REVIEW_CHOICES),
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
-    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100)},
+    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+               "language": Field(str, choices=CONTENT_LANGUAGES)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),
