@@ -5,7 +5,8 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -31,6 +32,10 @@ BOM = "\ufeff"
 # Characters that make Excel, LibreOffice or Google Sheets start a formula (or DDE), incl. the
 # full-width and dash variants; a leading tab/CR/NUL can hide one of them.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "–", "—", "＝", "＋", "－", "＠")
+XLSX_DATE = "yyyy-mm-dd"
+XLSX_DATETIME = "yyyy-mm-dd hh:mm"
+XLSX_INTEGER = "0"
+XLSX_DECIMAL = "0.0"
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期",
                  "left": "离职"}
@@ -124,7 +129,7 @@ def matrix_rows(filters: ReportFilters, course: Course) -> Iterator[list]:
 
 
 def write_xlsx(rows: Iterable[list], target) -> int:
-    """Write-only workbook; every cell is typed as a string, so nothing becomes a formula."""
+    """Write-only workbook; a cell is a date, a number or a string, so nothing becomes a formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("report")
     count = -1
@@ -136,9 +141,18 @@ def write_xlsx(rows: Iterable[list], target) -> int:
 
 
 def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+    """Dates and numbers as real cells with a number format (they sort, sum and filter as such);
+    everything else as text."""
     cell = WriteOnlyCell(sheet)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        cell.value = value
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell.value, cell.number_format = local.replace(tzinfo=None), XLSX_DATETIME
+        return cell
+    if isinstance(value, date):
+        cell.value, cell.number_format = value, XLSX_DATE
+        return cell
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        cell.value, cell.number_format = value, XLSX_INTEGER if isinstance(value, int) else XLSX_DECIMAL
         return cell
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would read a leading "=" as a formula; force text

@@ -208,6 +208,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format per language (config/formats/<locale>/)
 USE_TZ = True
 
 STATIC_URL = "/static/"

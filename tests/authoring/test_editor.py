@@ -27,7 +27,7 @@ def test_import_records_the_first_revision(module):
 def test_editor_shows_the_text_with_a_live_preview(trainer_client, module):
     page = trainer_client.get(EDIT.format("m-1-1")).content.decode()
     assert "模块 m-1-1 的正文。" in page  # in the textarea
-    assert '<div class="prose"><h2 id="第一节">第一节</h2>' in page  # the learner fragment
+    assert '<div class="prose" lang="zh-Hans"><h2 id="第一节">第一节</h2>' in page  # the learner fragment
     assert f'name="base" value="{latest_id(module)}"' in page
 
 
