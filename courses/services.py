@@ -168,7 +168,7 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     library = library or library_for_course(course=course)
     problems = module_problems(source=source, neighbours=neighbours, module=module, library=library)
     if problems:
-        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message, p.phrase) for p in problems])
     module = module or Module(course=course, slug=source.slug, position=position or 0)
     if live and _is_current(module, source, force) and module.part_id == part.pk:
         if position is not None and module.position != position:
@@ -379,7 +379,7 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
 def _rendered(source: SourceFile, library: Library | None = None) -> Rendered:
     """What validation rendered (content_import and module_problems render every valid text)."""
     if source.rendered is None and (problems := source_render(source, library)):
-        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message, p.phrase) for p in problems])
     return source.rendered
 
 

@@ -55,7 +55,7 @@ def module_new(request, course_slug: str):
                 heading=_("Introduction"), body=_("Write the module text here."))
         except ContentInvalid as error:
             for problem in error.problems:
-                form.add_error(None, problem.message)
+                form.add_error(None, problem.localised())
         else:
             messages.success(request, _("Module created as a draft. Learners see it once you publish it."))
             return redirect(_editor_url(module))
@@ -121,7 +121,7 @@ def module_preview_json(request, course_slug: str, module_slug: str):
     preview = module_preview(module=module, text=request.POST.get("text", ""))
     return JsonResponse({
         "html": preview_html(preview, request),
-        "errors": [{"line": p.line, "message": p.message} for p in preview.problems],
+        "errors": [{"line": p.line, "message": p.localised()} for p in preview.problems],
     })
 
 
@@ -171,7 +171,7 @@ def revision_restore(request, course_slug: str, module_slug: str, number: int):
                                   "Check the newest revision, then restore again."))
     elif outcome.problems:
         messages.error(request, _("Revision #%(number)s cannot be published any more: %(problems)s") % {
-            "number": number, "problems": "; ".join(f"{p.line}: {p.message}" for p in outcome.problems)})
+            "number": number, "problems": "; ".join(f"{p.line}: {p.localised()}" for p in outcome.problems)})
     elif outcome.unchanged:
         messages.info(request, _("Learners already see this text."))
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from quizzes.syntax import Problem
+from quizzes.syntax import Phrase, Problem
 
 from . import glossary as glossary_format
 from .budget import Overrun, run_bounded
@@ -28,10 +28,14 @@ RESERVED_MODULE_SLUGS = frozenset({"glossary", "resources", "enrol", "continue"}
 class ContentProblem:
     path: str
     line: int
-    message: str
+    message: str  # English, as the command line prints it
+    phrase: Phrase | None = field(default=None, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def localised(self) -> str:
+        return self.phrase.localised() if self.phrase else self.message
 
 
 @dataclass
@@ -93,7 +97,7 @@ class Collector:
 
     def add(self, path: Path, problems: Iterable[Problem]) -> None:
         shown = os.path.relpath(path) if path.is_absolute() else str(path)
-        self.problems.extend(ContentProblem(shown, p.line, p.message) for p in problems)
+        self.problems.extend(ContentProblem(shown, p.line, p.message, p.phrase) for p in problems)
 
     def read(self, path: Path, schema: str) -> SourceFile | None:
         text, problems = read_source(path)

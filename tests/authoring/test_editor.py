@@ -2,9 +2,11 @@
 concurrency protect the text, question ids keep attempts attached."""
 
 import pytest
+from django.utils import translation
 
 from courses.authoring import services
 from courses.models import Module, ModuleRevision
+from courses.services import module_source
 from quizzes.models import Attempt, Question
 from tests.authoring.conftest import EDIT, latest_id, post_text
 from tests.quizhelpers import submit
@@ -54,10 +56,29 @@ def test_invalid_text_is_never_saved_and_errors_carry_line_numbers(trainer_clien
         response = post_text(trainer_client, module, text, action=action)
         assert response.status_code == 400
         page = response.content.decode()
-        assert "has no right answer" in page and 'data-line="16"' in page
+        assert "题目 &#x27;q-one&#x27; 没有正确答案" in page and 'data-line="16"' in page
     assert module.revisions.count() == 1
     module.refresh_from_db()
     assert "- [x] 对的" in module.source
+
+
+def test_problems_are_told_in_the_trainer_language_the_command_line_stays_english(trainer_client, module):
+    text = edited(module, "answer: true", "answer: 很多").replace("[truefalse] q-two", "[numeric] q-two")
+    preview = "/trainer/courses/test-course/m-1-1/preview/"
+    (chinese,) = trainer_client.post(preview, {"text": text}).json()["errors"]
+    assert chinese == {"line": 24, "message": "数值题的答案 '很多' 不是数字（例如写成 'answer: 190 ± 0.5 %'）"}
+    page = post_text(trainer_client, module, text, action="draft").content.decode()
+    assert "第 24 行" in page and "数值题的答案 &#x27;很多&#x27; 不是数字" in page
+
+    trainer_client.cookies["django_language"] = "en"
+    (english,) = trainer_client.post(preview, {"text": text}).json()["errors"]
+    assert english["message"] == "numeric answer '很多' is not a number (write e.g. 'answer: 190 ± 0.5 %')"
+    page = post_text(trainer_client, module, text, action="draft").content.decode()
+    assert "Line 24" in page and "numeric answer &#x27;很多&#x27; is not a number" in page
+
+    with translation.override("zh-hans"):  # what validate_content prints: English, whatever the language
+        (problem,) = module_source(text=text, path="m.md").doc.problems
+        assert problem.message == english["message"]
 
 
 def test_preview_endpoint_renders_sanitised_html_and_errors(trainer_client, module):
