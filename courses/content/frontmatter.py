@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from quizzes.syntax import Problem, ascii_form, fullwidth_chars
+from quizzes.syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
@@ -53,8 +53,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
 def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[dict, list[Problem]]:
     """``lines`` are the YAML lines between the '---' fences; ``first_line`` is the first one's number."""
     problems = [
-        Problem(first_line + i, f"full-width {fullwidth_chars(line)!r} in a front-matter key; "
-                "use an ASCII ':' after the field name")
+        Problem.of(first_line + i, "full-width %(chars)r in a front-matter key; "
+                   "use an ASCII ':' after the field name", chars=fullwidth_chars(line))
         for i, line in enumerate(lines)
         if not KEY_LINE_RE.match(line) and KEY_LINE_RE.match(ascii_form(line))
     ]
@@ -67,9 +67,9 @@ def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         reason = getattr(error, "problem", None) or str(error)
-        return {}, [Problem(line, f"front matter is not valid YAML: {reason}")]
+        return {}, [Problem.of(line, "front matter is not valid YAML: %(reason)s", reason=reason)]
     if not isinstance(data, dict) or node is None:
-        return {}, [Problem(first_line, "front matter must be 'field: value' lines")]
+        return {}, [Problem.of(first_line, "front matter must be 'field: value' lines")]
     key_lines = {k.value: first_line + k.start_mark.line for k, _ in node.value}
     return data, check_fields(data, key_lines, first_line, SCHEMAS[schema])
 
@@ -82,44 +82,50 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
         field = schema.get(name)
         if field is None:
             known = ", ".join(schema)
-            problems.append(Problem(line, f"unknown field {name!r} (known fields: {known})"))
-        elif message := _field_error(name, value, field):
-            problems.append(Problem(line, message))
+            problems.append(Problem.of(line, "unknown field %(name)r (known fields: %(known)s)",
+                                       name=name, known=known))
+        elif error := _field_error(name, value, field):
+            problems.append(Problem.of(line, error.text, **error.params))
     for name, field in schema.items():
         if field.required and name not in data:
-            problems.append(Problem(fallback, f"missing required field {name!r}"))
+            problems.append(Problem.of(fallback, "missing required field %(name)r", name=name))
     if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
-        problems.append(Problem(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
-                                "'pass_mark_reason' saying why it differs from the course"))
+        problems.append(Problem.of(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
+                                   "'pass_mark_reason' saying why it differs from the course"))
     return problems
 
 
-def _field_error(name: str, value: Any, field: Field) -> str | None:
+def _field_error(name: str, value: Any, field: Field) -> Phrase | None:
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"field {name!r} must be a whole number, not {value!r}"
+        return Phrase("field %(name)r must be a whole number, not %(value)r", {"name": name, "value": value})
     if not isinstance(value, field.kind):
-        return f"field {name!r} must be {_type_name(field.kind)}, not {value!r}"
+        return Phrase("field %(name)r must be %(kind)s, not %(value)r",
+                      {"name": name, "kind": _type_name(field.kind), "value": value})
     if isinstance(value, str):
         if not value.strip():
-            return f"field {name!r} is empty"
+            return Phrase("field %(name)r is empty", {"name": name})
         if field.maximum and len(value) > field.maximum:
-            return f"field {name!r} is longer than {field.maximum} characters"
+            return Phrase("field %(name)r is longer than %(maximum)s characters",
+                          {"name": name, "maximum": field.maximum})
         if field.slug and not SLUG_RE.match(value):
-            return f"slug {value!r} must be lowercase letters, digits and single '-'"
+            return Phrase("slug %(value)r must be lowercase letters, digits and single '-'", {"value": value})
         if field.choices and value not in field.choices:
-            return f"field {name!r} must be one of {', '.join(field.choices)}, not {value!r}"
+            return Phrase("field %(name)r must be one of %(choices)s, not %(value)r",
+                          {"name": name, "choices": ", ".join(field.choices), "value": value})
     if isinstance(value, int) and not isinstance(value, bool):
         if field.minimum is not None and value < field.minimum:
-            return f"field {name!r} must be at least {field.minimum}"
+            return Phrase("field %(name)r must be at least %(minimum)s", {"name": name, "minimum": field.minimum})
         if field.maximum is not None and value > field.maximum:
-            return f"field {name!r} must be at most {field.maximum}"
+            return Phrase("field %(name)r must be at most %(maximum)s", {"name": name, "maximum": field.maximum})
     if isinstance(value, list):
         if not field.minimum <= len(value) <= field.maximum:  # type: ignore[operator]
-            return f"field {name!r} needs {field.minimum} to {field.maximum} items"
+            return Phrase("field %(name)r needs %(minimum)s to %(maximum)s items",
+                          {"name": name, "minimum": field.minimum, "maximum": field.maximum})
         if not all(isinstance(item, str) and item.strip() for item in value):
-            return f"every item of {name!r} must be non-empty text"
+            return Phrase("every item of %(name)r must be non-empty text", {"name": name})
     return None
 
 
-def _type_name(kind) -> str:
-    return {str: "text", list: "a list ('- item' lines)", bool: "true or false"}.get(kind, str(kind))
+def _type_name(kind) -> Phrase | str:
+    words = {str: "text", list: "a list ('- item' lines)", bool: "true or false"}
+    return Phrase(words[kind]) if kind in words else str(kind)
