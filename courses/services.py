@@ -121,21 +121,22 @@ def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Modul
     """Everything wrong with a module's text, each with its line (empty: it may be saved)."""
     problems = list(source.doc.problems)
     if library is not None:
-        problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
+        problems += [Problem.of(d.line, "no template %(slug)r in this course", slug=d.args)
+                     for d in source.doc.directives
                      if d.name == "resource" and d.args and d.args not in library.resources]
     problems = problems or source_render(source, library)  # the render needs a clean text
     slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
     if module is not None and isinstance(slug, str) and slug != module.slug:
-        problems.append(Problem(front_matter_line(source.text, "slug"),
-                                f"the slug is this module's identity (learner progress hangs on it); "
-                                f"keep it as {module.slug!r} or create a new module"))
+        problems.append(Problem.of(front_matter_line(source.text, "slug"),
+                                   "the slug is this module's identity (learner progress hangs on it); "
+                                   "keep it as %(slug)r or create a new module", slug=module.slug))
     elif slug in neighbours.slugs:
-        problems.append(Problem(front_matter_line(source.text, "slug"),
-                                f"slug {slug!r} is already used by another module of this course"))
+        problems.append(Problem.of(front_matter_line(source.text, "slug"),
+                                   "slug %(slug)r is already used by another module of this course", slug=slug))
     if isinstance(order, int) and order in neighbours.orders:
-        problems.append(Problem(front_matter_line(source.text, "order"),
-                                f"order {order} is already used by module {neighbours.orders[order]!r} "
-                                "in this part"))
+        problems.append(Problem.of(front_matter_line(source.text, "order"),
+                                   "order %(order)s is already used by module %(other)r in this part",
+                                   order=order, other=neighbours.orders[order]))
     return sorted(set(problems))
 
 

@@ -9,7 +9,7 @@ has thought of yet costs at most that budget.
 import re
 from collections.abc import Iterator
 
-from quizzes.syntax import Problem
+from quizzes.syntax import Phrase, Problem
 
 from .directives import FENCE_RE, OPEN_RE
 
@@ -55,8 +55,9 @@ def character_problems(lines: list[str]) -> list[Problem]:
     problems = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
-            problems.append(Problem(number, f"the line is {len(line):,} characters long; the limit is "
-                                    f"{MAX_LINE_CHARS:,} (break it into paragraphs)"))
+            problems.append(Problem.of(number, "the line is %(length)s characters long; the limit is %(limit)s "
+                                       "(break it into paragraphs)",
+                                       length=f"{len(line):,}", limit=f"{MAX_LINE_CHARS:,}"))
         if control := CONTROL_RE.search(line):
             code = f"U+{ord(control[0]):04X}"
             what = "a NUL byte" if control[0] == "\0" else f"the control character {code}"
@@ -133,8 +134,9 @@ def _count_problems(body: list[tuple[int, str]]) -> list[Problem]:
         for number, line in body:
             seen += len(HTML_TAG_RE.findall(line)) if test is None else bool(test(line))
             if seen > limit:
-                problems.append(Problem(number, f"more than {limit} {what} in one file (the limit is "
-                                        f"reached on this line); {advice}"))
+                problems.append(Problem.of(number, "more than %(limit)s %(what)s in one file (the limit is "
+                                           "reached on this line); %(advice)s", limit=limit, what=Phrase(what),
+                                           advice=Phrase(advice)))
                 break
     return problems
 

@@ -86,7 +86,7 @@ def test_preview_endpoint_renders_sanitised_html_and_errors(trainer_client, modu
     text = text.replace("minutes: 10", "minutes: 0")
     data = trainer_client.post("/trainer/courses/test-course/m-1-1/preview/", {"text": text}).json()
     assert "<strong>粗</strong>" in data["html"] and "<script" not in data["html"]
-    assert data["errors"] == [{"line": 5, "message": "field 'minutes' must be at least 1"}]
+    assert data["errors"] == [{"line": 5, "message": "字段 'minutes' 不能小于 1"}]
     assert module.revisions.count() == 1
 
 
@@ -144,12 +144,12 @@ def test_textarea_line_endings_are_normalised(trainer_client, module):
 
 def test_slug_cannot_be_changed_in_the_editor(trainer_client, module):
     response = post_text(trainer_client, module, edited(module, "slug: m-1-1", "slug: other"), action="publish")
-    assert response.status_code == 400 and "identity" in response.content.decode()
+    assert response.status_code == 400 and "slug 是这个模块的身份" in response.content.decode()
 
 
 def test_order_taken_by_another_module_is_refused(trainer_client, module):
     response = post_text(trainer_client, module, edited(module, "order: 1", "order: 2"), action="publish")
-    assert response.status_code == 400 and "order 2 is already used by module" in response.content.decode()
+    assert response.status_code == 400 and "顺序号 2 已被本部分的模块" in response.content.decode()
 
 
 def test_unchanged_publish_records_nothing(trainer_client, module):
@@ -194,7 +194,7 @@ def test_new_module_with_a_taken_slug_is_refused(trainer_client, imported_course
     part = imported_course.parts.get()
     response = trainer_client.post("/trainer/courses/test-course/new/",
                                    {"part": part.pk, "title": "重复", "slug": "m-1-2"})
-    assert response.status_code == 400 and "already used" in response.content.decode()
+    assert response.status_code == 400 and "已被本课程的另一个模块使用" in response.content.decode()
 
 
 def test_concurrent_saves_from_the_same_base_only_one_wins(module, trainer):
