@@ -27,10 +27,12 @@ def audit_entries(
     until: datetime | None = None,
     target_type: type[models.Model] | str | None = None,
     target_id: object | None = None,
+    target_text: str = "",
 ) -> QuerySet[AuditEntry]:
     """Entries newest first. `action` is a code ("role.grant") or, ending in a dot, a family
     ("role."). The time window is half-open: since <= recorded_at < until. `target_type` is a
-    model or its "app_label.model" label; an unknown label raises ValueError."""
+    model or its "app_label.model" label; an unknown label raises ValueError. `target_text` is
+    part of the target's label (a name, an email, a course title), case-insensitive."""
     entries = AuditEntry.objects.select_related("target_type")
     if action:
         entries = entries.filter(action__startswith=action) if action.endswith(".") else entries.filter(action=action)
@@ -44,6 +46,8 @@ def audit_entries(
         entries = entries.filter(target_type=_content_type(target_type))
     if target_id is not None:
         entries = entries.filter(target_id=str(target_id))
+    if target_text:
+        entries = entries.filter(target_label__icontains=target_text)
     return entries.order_by("-recorded_at", "-id")
 
 
@@ -59,8 +63,8 @@ def audit_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[str]]:
             _type_label(entry.target_type),
             entry.target_id,
             entry.target_label,
-            _json_text(entry.before),
-            _json_text(entry.after),
+            json_text(entry.before),
+            json_text(entry.after),
             entry.reason,
             entry.ip_address or "",
             entry.request_id,
@@ -81,5 +85,6 @@ def _type_label(content_type: ContentType | None) -> str:
     return f"{content_type.app_label}.{content_type.model}" if content_type else ""
 
 
-def _json_text(value: object) -> str:
+def json_text(value: object) -> str:
+    """A before/after value as one line of JSON ("" for none), as pages and exports show it."""
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

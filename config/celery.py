@@ -37,6 +37,18 @@ app.conf.beat_schedule = {
         "schedule": timedelta(minutes=int(os.environ.get("EXPORT_SWEEP_MINUTES", "5"))),
         "options": {"expires": 240},
     },
+    # Timed exams past their deadline that no queued task graded (worker down, broker lost).
+    "exam-deadline-sweep": {
+        "task": "progress.exams.sweep",
+        "schedule": timedelta(seconds=int(os.environ.get("EXAM_SWEEP_SECONDS", "60"))),
+        "options": {"expires": 50},
+    },
+    # Certificates whose renewal window opened get their recurring modules to learn again.
+    "certificates-recertify": {
+        "task": "progress.certificates.recertify",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 3600},
+    },
     # Retention of the audit log (AUDIT_RETENTION_DAYS): PIPL wants old entries gone on schedule.
     "audit-retention-purge": {
         "task": "audit.retention_purge",

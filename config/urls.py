@@ -16,6 +16,7 @@ urlpatterns = [
     path("trainer/insights/", include("insights.urls")),
     path("trainer/", include("courses.authoring.urls")),
     path("hr/", include("hr.urls")),
+    path("evidence/", include("hr.evidence_urls")),
     path("scim/v2/", include("directory.scim_views")),
     path("", include("directory.urls")),
     path("reminders/", include("reminders.urls")),

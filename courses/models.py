@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,11 +37,43 @@ class Course(SourceTracked):
     # The language the course text is written in (front matter ``language``), marked as its pages' lang;
     # the interface around it keeps the reader's language.
     language = models.CharField(max_length=10, default="zh-Hans")
+    # 学时: the credit hours of a module that sets none, the category they count under, and the share
+    # (percent) of a module's minutes of trusted active time needed before its credit counts
+    # (None: settings.CREDIT_MIN_ACTIVE_PERCENT).
+    credit_hours = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    credit_category = models.CharField(max_length=50, blank=True)
+    credit_min_active = models.PositiveSmallIntegerField(null=True, blank=True)
     # Hash of the glossary and template files the modules' HTML was rendered against (empty: none).
     library_hash = models.CharField(max_length=64, blank=True)
+    # Certificates expire this long after they are earned (a duration, courses.content.durations);
+    # empty: they never expire. Renewal opens `recertify_within` before expiry.
+    valid_for = models.CharField(max_length=20, blank=True)
+    recertify_within = models.CharField(max_length=20, blank=True)
+    # The course revision: a number that goes up whenever the fingerprint of its live modules and
+    # quiz versions changes (courses.revisions, the one place that computes it).
+    revision_number = models.PositiveIntegerField(default=0)
+    revision_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug"], name="unique_course_slug")]
+
+
+class CourseRevision(models.Model):
+    """One state of a course's content: which module texts and quiz versions made it up."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    # module id -> {"slug", "hash" (its text), "revision" (ModuleRevision.number), "quiz" (version)}
+    modules = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="unique_course_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} r{self.number}"
 
 
 class Part(SourceTracked):
@@ -69,6 +103,8 @@ class Module(SourceTracked):
     body_html = models.TextField()
     toc = models.JSONField(default=list)
     required = models.BooleanField(default=True)
+    # Renewing a certificate means retaking the recurring modules (none marked: the whole course).
+    recurring = models.BooleanField(default=False)
     quiz = models.OneToOneField(Quiz, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="module")
     pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -79,6 +115,8 @@ class Module(SourceTracked):
     # Answer keys of the module's data exercises (courses.content.exercises.answer_sheet), by id.
     # Graded on the server; never rendered into the page.
     exercises = models.JSONField(default=dict, blank=True)
+    credit_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    credit_category = models.CharField(max_length=50, blank=True)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -91,6 +129,22 @@ class Module(SourceTracked):
     @property
     def effective_pass_mark(self) -> int:
         return self.pass_mark if self.pass_mark is not None else self.course.pass_mark
+
+    @property
+    def effective_credit_hours(self) -> Decimal:
+        return self.credit_hours if self.credit_hours is not None else self.course.credit_hours
+
+    @property
+    def effective_credit_category(self) -> str:
+        return self.credit_category or self.course.credit_category
+
+    @property
+    def credit_min_active_seconds(self) -> int:
+        """Trusted active time needed before this module's credit counts."""
+        percent = self.course.credit_min_active
+        if percent is None:
+            percent = settings.CREDIT_MIN_ACTIVE_PERCENT
+        return self.minutes * 60 * percent // 100
 
 
 class ModuleRevision(models.Model):

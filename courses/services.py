@@ -16,6 +16,7 @@ published in the browser. To keep browser edits, export them into ``content/`` a
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -23,18 +24,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import audit_record
 from quizzes.models import Quiz
-from quizzes.services import ChoiceData, QuestionData, quiz_sync
+from quizzes.services import ChoiceData, QuestionData, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
 
 from .content.documents import parse_document
+from .content.durations import parse_duration
 from .content.exercises import answer_sheet
+from .content.frontmatter import parse_moment
 from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile, load_content
 from .content.rendering import Library, Rendered
 from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
 from .models import Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
+from .revisions import course_revision_refresh
 from .signals import module_changed_announce
 
 QUIZ_SETTING_FIELDS = ("max_attempts", "cooldown_minutes", "review")
@@ -86,8 +91,9 @@ def content_validate(*, root: Path) -> list[ContentProblem]:
 
 
 @transaction.atomic
-def content_import(*, root: Path, force: bool = False) -> ImportReport:
-    """Import every course below ``root``; nothing is written unless all of it is valid."""
+def content_import(*, root: Path, force: bool = False, actor_label: str = "manage.py import_content") -> ImportReport:
+    """Import every course below ``root``; nothing is written unless all of it is valid. An
+    import that changed something is recorded in the audit log ("content.import")."""
     courses, problems = load_content(root)
     problems = problems or content_tree_render(courses=courses)
     if problems:
@@ -95,6 +101,10 @@ def content_import(*, root: Path, force: bool = False) -> ImportReport:
     report = ImportReport()
     for source in courses:
         _course_import(source, report, force)
+    if report.changed:
+        audit_record(actor=None, actor_label=actor_label, action="content.import",
+                     after={"root": str(root), "created": report.created, "updated": report.updated,
+                            "archived": report.archived})
     return report
 
 
@@ -232,19 +242,29 @@ def _module_fill(module: Module, part: Part, source: SourceFile, position: int |
     module.order, module.minutes = meta["order"], meta["minutes"]
     module.objectives = meta["objectives"]
     module.required = meta.get("required", True)
+    module.recurring = meta.get("recurring", False)
     module.pass_mark = meta.get("pass_mark")
     module.pass_mark_reason = meta.get("pass_mark_reason", "")
     module.max_attempts = meta.get("max_attempts")
     module.cooldown_minutes = meta.get("cooldown_minutes")
     module.review = meta.get("review", "")
+    module.credit_hours = _hours(meta.get("credit_hours"))
+    module.credit_category = meta.get("credit_category", "").strip()
     rendered = _rendered(source, library)
     module.body_html, module.toc = rendered.body_html, rendered.toc
     module.exercises = {d.exercise.key: answer_sheet(d.exercise) for d in source.doc.directives if d.exercise}
     if source.doc.has_quiz:
         module.quiz = module.quiz or Quiz.objects.create(title=module.title)
         quiz_sync(quiz=module.quiz, title=module.title, questions=_question_data(source, rendered))
+        quiz_timing_set(quiz=module.quiz, time_limit_minutes=meta.get("time_limit_minutes"),
+                        opens_at=parse_moment(meta.get("opens_at")), closes_at=parse_moment(meta.get("closes_at")))
     elif module.quiz is not None:
         quiz_sync(quiz=module.quiz, title=module.title, questions=[])
+
+
+def _hours(value: float | None) -> Decimal | None:
+    """Front matter numbers (validated: at most two decimals) as exact decimals: 0.1 stays 0.10."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -292,6 +312,12 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
         course.language = meta.get("language", "zh-Hans")
+        course.valid_for = str(parse_duration(meta["valid_for"])) if "valid_for" in meta else ""
+        course.recertify_within = (str(parse_duration(meta["recertify_within"]))
+                                   if "recertify_within" in meta else "")
+        course.credit_hours = _hours(meta.get("credit_hours")) or Decimal(0)
+        course.credit_category = meta.get("credit_category", "").strip()
+        course.credit_min_active = meta.get("credit_min_active")
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)
@@ -315,6 +341,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         report.relinked = modules_relink(course=course, rendered=renders, skip=rendered)
     _archive(course, parts.values(), modules.values(), report)
     _quiz_settings_sync(course)
+    course_revision_refresh(course=course)
 
 
 def _tree_neighbours(course: CourseSource, part: PartSource, module: SourceFile) -> Neighbours:
@@ -390,7 +417,10 @@ def _question_data(source: SourceFile, rendered: Rendered) -> list[QuestionData]
         data.append(QuestionData(
             key=question.key, kind=question.kind, fingerprint=question.fingerprint(),
             text_html=html["text_html"], explanation_html=html["explanation_html"],
-            answer=question.answer, choices=[ChoiceData(**c) for c in html["choices"]],
+            answer=question.answer, choices=[
+                ChoiceData(key=c.key, text_html=h["text_html"], is_correct=c.correct, fraction=c.fraction,
+                           feedback=c.feedback)
+                for c, h in zip(question.choices, html["choices"], strict=True)],
         ))
     return data
 

@@ -303,7 +303,7 @@ def _certificates(finished: list[Enrollment], rng: random.Random) -> None:
         code = "-".join("".join(rng.choice(alphabet) for _ in range(4)) for _ in range(3))
         rows.append(Certificate(user_id=enrollment.user_id, course=enrollment.course, code=code,
                                 issued_at=enrollment.completed_at, learner_name=enrollment.user.name,
-                                course_title=enrollment.course.title, total_seconds=0))
+                                course_title=enrollment.course.title, total_seconds=enrollment.active_seconds))
     _bulk(Certificate, rows)
 
 

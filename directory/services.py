@@ -27,6 +27,7 @@ from .sources import SNAPSHOTS, Snapshot
 log = logging.getLogger(__name__)
 BATCH = 500  # rows per INSERT/UPDATE: bounded statements and memory at 10,000 people
 IM_SOURCES = {Source.WECOM, Source.DINGTALK, Source.FEISHU}  # sign-in uses the same userid
+SCIM_ACTOR_LABEL = "SCIM"
 
 
 class SyncHeld(Exception):
@@ -246,9 +247,23 @@ def scim_department(name: str) -> str:
 
 @transaction.atomic
 def scim_user_save(*, person: Person, external_ref: str) -> DirectoryEntry:
+    existing = (DirectoryEntry.objects.filter(source=Source.SCIM, external_id=person.userid)
+                .select_related("user").first())
+    before = _scim_profile(existing.user) if existing else None
     person_apply(source=Source.SCIM, person=person)
     DirectoryEntry.objects.filter(source=Source.SCIM, external_id=person.userid).update(external_ref=external_ref)
-    return DirectoryEntry.objects.select_related("user").get(source=Source.SCIM, external_id=person.userid)
+    entry = DirectoryEntry.objects.select_related("user").get(source=Source.SCIM, external_id=person.userid)
+    after = _scim_profile(entry.user)
+    if after != before:
+        audit_record(actor=None, actor_label=SCIM_ACTOR_LABEL, action="scim.user_save", target=entry.user,
+                     before=before, after=after)
+    return entry
+
+
+def _scim_profile(user: User) -> dict:
+    return {"email": user.email, "name": user.display_name, "employee_no": user.employee_no,
+            "department": user.department, "job_title": user.job_title, "manager": user.manager_id,
+            "active": user.is_active}
 
 
 @transaction.atomic
@@ -262,15 +277,28 @@ def scim_user_delete(*, entry: DirectoryEntry) -> None:
 
 @transaction.atomic
 def scim_group_save(*, external_id: str, name: str, member_ids: list[str]) -> Department:
+    previous = Department.objects.filter(source=Source.SCIM, external_id=external_id).first()
+    before = _scim_group(previous) if previous else None
     dept, _ = Department.objects.update_or_create(source=Source.SCIM, external_id=external_id,
                                                   defaults={"name": name[:100], "removed_at": None})
     members = DirectoryEntry.objects.filter(source=Source.SCIM, external_id__in=member_ids).values("user_id")
     User.objects.filter(department_unit=dept).exclude(pk__in=members).update(department_unit=None, department="")
     User.objects.filter(pk__in=members).update(department_unit=dept, department=dept.name)
+    after = _scim_group(dept)
+    if after != before:
+        audit_record(actor=None, actor_label=SCIM_ACTOR_LABEL, action="scim.group_save", target=dept,
+                     before=before, after=after)
     return dept
+
+
+def _scim_group(dept: Department) -> dict:
+    members = User.objects.filter(department_unit=dept).order_by("pk").values_list("pk", flat=True)
+    return {"name": dept.name, "removed": dept.removed_at is not None, "members": list(members)}
 
 
 @transaction.atomic
 def scim_group_delete(*, dept: Department) -> None:
+    audit_record(actor=None, actor_label=SCIM_ACTOR_LABEL, action="scim.group_delete", target=dept,
+                 before=_scim_group(dept), after=None)
     Department.objects.filter(pk=dept.pk).update(removed_at=timezone.now())
     User.objects.filter(department_unit=dept).update(department_unit=None, department="")

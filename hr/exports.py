@@ -21,10 +21,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from courses.models import Course, Module
 from progress.models import ModuleProgress
 
+from .auditlog import audit_export_rows
+from .credit import CreditFilters
 from .filters import ReportFilters, annotated_enrollments, apply_filters
+from .ledger import ledger_rows
 from .models import ExportLog
 from .selectors import report_rows
 
+CREDIT_EXPORTS = {"ledger_xlsx"}  # exports of the 学时 report's filters (CreditFilters)
 SIGNING_SALT = "hr-export"  # emailed links carry it: changing it breaks the links already sent
 CHUNK = 5000
 LINES_PER_CHUNK = 200
@@ -35,7 +39,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "–", "—", "�
 XLSX_DATE = "yyyy-mm-dd"
 XLSX_DATETIME = "yyyy-mm-dd hh:mm"
 XLSX_INTEGER = "0"
-XLSX_DECIMAL = "0.0"
+XLSX_DECIMAL = "0.00"
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期",
                  "left": "离职"}
@@ -134,13 +138,13 @@ def write_xlsx(rows: Iterable[list], target) -> int:
     sheet = workbook.create_sheet("report")
     count = -1
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     workbook.save(target)
     return max(count, 0)
 
 
-def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+def xlsx_cell(sheet, value: object) -> WriteOnlyCell:
     """Dates and numbers as real cells with a number format (they sort, sum and filter as such);
     everything else as text."""
     cell = WriteOnlyCell(sheet)
@@ -152,7 +156,9 @@ def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
         cell.value, cell.number_format = value, XLSX_DATE
         return cell
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        cell.value, cell.number_format = value, XLSX_INTEGER if isinstance(value, int) else XLSX_DECIMAL
+        whole = isinstance(value, int)
+        cell.value = value if whole else float(value)
+        cell.number_format = XLSX_INTEGER if whole else XLSX_DECIMAL
         return cell
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would read a leading "=" as a formula; force text
@@ -161,6 +167,11 @@ def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
 
 def export_rows(export: ExportLog) -> Iterator[list]:
     """The rows of a logged export, from the filters it was started with."""
+    if export.kind.startswith("audit"):
+        return audit_export_rows(export.filters)
+    if export.kind in CREDIT_EXPORTS:
+        return ledger_rows(CreditFilters(**{k: v for k, v in export.filters.items()
+                                            if k in CreditFilters.__dataclass_fields__}))
     filters = ReportFilters(**{k: v for k, v in export.filters.items() if k in ReportFilters.__dataclass_fields__})
     if export.kind.startswith("matrix"):
         return matrix_rows(filters, Course.objects.get(pk=filters.course_id))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +48,18 @@ class AssignForm(forms.Form):
 class ExtensionForm(forms.Form):
     new_due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class OfflineCreditForm(forms.Form):
+    title = forms.CharField(label=_("Training"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("Credit hours"), min_value=Decimal("0.01"), max_value=Decimal(24),
+                               max_digits=4, decimal_places=2)
+    category = forms.CharField(label=_("Category"), max_length=50)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("The session cannot be in the future."))
+        return held_on

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DueDateExtension(models.Model):
@@ -51,3 +52,31 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EvidencePack(models.Model):
+    """An evidence pack HR generated (a learner's or a cohort's training record as PDF or XLSX).
+
+    The file itself is not kept: its SHA-256 is, so anyone holding a copy can check at
+    /evidence/verify/<code>/ that not one byte changed. ``content_sha256`` is the digest of the
+    pack's data (canonical JSON), printed inside the file."""
+
+    class Subject(models.TextChoices):
+        LEARNER = "learner", _("Learner")
+        COHORT = "cohort", _("Cohort")
+
+    code = models.CharField(max_length=24, unique=True)
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    cohort = models.ForeignKey("progress.Cohort", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_label = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=4)
+    content_sha256 = models.CharField(max_length=64)
+    file_sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject_label} ({self.file_format})"

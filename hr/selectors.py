@@ -1,5 +1,9 @@
 """HR report reads: every number is an SQL aggregate; page sizes are fixed, queries are constant."""
 
+import hashlib
+import hmac
+import re
+
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -10,6 +14,7 @@ from progress.models import Enrollment, ModuleProgress
 from quizzes.models import Attempt
 
 from .filters import ReportFilters, annotated_enrollments, apply_filters
+from .models import EvidencePack
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 40
@@ -107,3 +112,14 @@ def learner_detail(*, user_id: int) -> dict:
         courses.append({"enrollment": enrollment, "modules": rows,
                         "seconds": sum(r["progress"].active_seconds for r in rows if r["progress"])})
     return {"learner": learner, "courses": courses}
+
+
+SHA256_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def evidence_check(*, pack: EvidencePack, data: bytes | None = None, digest: str = "") -> bool:
+    """Whether a file (or the SHA-256 of one, in hex) is exactly the pack issued under its code."""
+    if data is not None:
+        digest = hashlib.sha256(data).hexdigest()
+    digest = digest.strip().lower()
+    return bool(SHA256_HEX_RE.match(digest)) and hmac.compare_digest(digest, pack.file_sha256)

@@ -1,9 +1,12 @@
 """HR writes: cohorts, assignments, extensions, exports. Each is one transaction: all of it or nothing."""
 
+import hashlib
 import logging
+import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,16 +20,24 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
+from audit.selectors import audit_entries
+from audit.services import audit_record
 from courses.models import Course
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
 
+from .auditlog import audit_query
+from .credit import CreditFilters
+from .evidence import PackHeader, content_digest, evidence_gather, evidence_pdf, evidence_xlsx
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
-from .models import DueDateExtension, ExportLog
+from .ledger import ledger_size
+from .models import DueDateExtension, EvidencePack, ExportLog
 from .uploads import UploadRow
 
 logger = logging.getLogger(__name__)
+ZERO_HOURS = Decimal(0)
 QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
+DEPARTMENT_SYNC_LABEL = "department cohorts refresh"
 
 
 class HRInvalid(ValueError):
@@ -71,6 +82,9 @@ def cohort_create(*, name: str, members: list[User], created_by: User, descripti
     cohort = Cohort.objects.create(name=name, description=description, created_by=created_by,
                                    follows_departments=sorted(follows_departments or []))
     CohortMember.objects.bulk_create(CohortMember(cohort=cohort, user=u) for u in members)
+    audit_record(actor=created_by, action="cohort.create", target=cohort,
+                 after={"name": name, "members": sorted(u.pk for u in members),
+                        "follows_departments": cohort.follows_departments})
     return cohort
 
 
@@ -83,12 +97,15 @@ def members_from_manager(manager: User) -> list[User]:
 
 
 @transaction.atomic
-def cohort_member_remove(*, cohort: Cohort, user: User) -> None:
+def cohort_member_remove(*, cohort: Cohort, user: User, actor: User | None = None,
+                         actor_label: str = "", request=None) -> None:
     """Leaving a cohort ends its assignments for that person; history is kept."""
     now = timezone.now()
     CohortMember.objects.filter(cohort=cohort, user=user, left_at__isnull=True).update(left_at=now)
-    Enrollment.objects.filter(user=user, assignment__cohort=cohort, completed_at__isnull=True,
-                              unassigned_at__isnull=True).update(unassigned_at=now)
+    ended = Enrollment.objects.filter(user=user, assignment__cohort=cohort, completed_at__isnull=True,
+                                      unassigned_at__isnull=True).update(unassigned_at=now)
+    audit_record(actor=actor, actor_label=actor_label, action="cohort.member_remove", target=cohort,
+                 before={"member": user.pk}, after={"member": None, "enrollments_ended": ended}, request=request)
 
 
 @transaction.atomic
@@ -103,8 +120,11 @@ def department_cohorts_refresh() -> dict[str, int]:
                      .filter(Q(is_active=True) | Q(left_at__isnull=False)).values_list("pk", flat=True))
         current = set(cohort.memberships.filter(left_at__isnull=True).values_list("user_id", flat=True))
         for user in User.objects.filter(pk__in=current - wanted):
-            cohort_member_remove(cohort=cohort, user=user)
-        _cohort_members_add(cohort=cohort, user_ids=sorted(wanted - current))
+            cohort_member_remove(cohort=cohort, user=user, actor_label=DEPARTMENT_SYNC_LABEL)
+        if wanted - current:
+            _cohort_members_add(cohort=cohort, user_ids=sorted(wanted - current))
+            audit_record(actor=None, actor_label=DEPARTMENT_SYNC_LABEL, action="cohort.member_add", target=cohort,
+                         after={"members": sorted(wanted - current)})
         joined, left = joined + len(wanted - current), left + len(current - wanted)
     return {"joined": joined, "left": left}
 
@@ -137,19 +157,25 @@ def assignment_create(*, cohort: Cohort, course: Course, due_date: date, assigne
     Enrollment.objects.bulk_create(
         Enrollment(user_id=uid, course=course, assignment=assignment, due_date=due_date,
                    source=Enrollment.Source.ASSIGNED) for uid in user_ids if uid not in have)
+    audit_record(actor=assigned_by, action="assignment.create", target=assignment,
+                 after={"cohort": cohort.pk, "course": course.slug, "due_date": due_date, "learners": len(user_ids)})
     return assignment
 
 
 @transaction.atomic
-def assignment_withdraw(*, assignment: CourseAssignment) -> int:
+def assignment_withdraw(*, assignment: CourseAssignment, actor: User | None = None, request=None) -> int:
     """Un-assign: enrolments stay (with their progress) but leave reports and reminders."""
     now = timezone.now()
     CourseAssignment.objects.filter(pk=assignment.pk).update(withdrawn_at=now)
-    return Enrollment.objects.filter(assignment=assignment, unassigned_at__isnull=True).update(unassigned_at=now)
+    ended = Enrollment.objects.filter(assignment=assignment, unassigned_at__isnull=True).update(unassigned_at=now)
+    audit_record(actor=actor, action="assignment.withdraw", target=assignment, before={"withdrawn_at": None},
+                 after={"withdrawn_at": now, "enrollments_ended": ended}, request=request)
+    return ended
 
 
 @transaction.atomic
-def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, granted_by: User) -> None:
+def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, granted_by: User,
+                    request=None) -> None:
     if not reason.strip():
         raise HRInvalid("reason_required")
     if enrollment.due_date and new_due_date <= enrollment.due_date:
@@ -157,21 +183,114 @@ def due_date_extend(*, enrollment: Enrollment, new_due_date: date, reason: str, 
     DueDateExtension.objects.create(enrollment=enrollment, previous_due_date=enrollment.due_date,
                                     new_due_date=new_due_date, reason=reason.strip(), granted_by=granted_by)
     Enrollment.objects.filter(pk=enrollment.pk).update(due_date=new_due_date)
+    audit_record(actor=granted_by, action="enrollment.extend", target=enrollment,
+                 before={"due_date": enrollment.due_date}, after={"due_date": new_due_date},
+                 reason=reason, request=request)
 
 
-def export_start(*, user: User, kind: str, filters: ReportFilters) -> ExportLog:
+OFFLINE_MAX_HOURS = Decimal(24)  # one entry is one day's session at most
+
+
+@transaction.atomic
+def offline_credit_add(*, user: User, title: str, held_on: date, hours: Decimal, category: str, reason: str,
+                       created_by: User, request=None) -> OfflineCredit:
+    """Record classroom training HR vouches for, apart from online credit, with the audit entry."""
+    title, category, reason = title.strip(), category.strip(), reason.strip()
+    if not (title and category):
+        raise HRInvalid("credit_incomplete")
+    if not reason:
+        raise HRInvalid("reason_required")
+    if not ZERO_HOURS < hours <= OFFLINE_MAX_HOURS or hours != hours.quantize(Decimal("0.01")):
+        raise HRInvalid("credit_hours_range")
+    if held_on > timezone.localdate():
+        raise HRInvalid("credit_in_future")
+    hours = hours.quantize(Decimal("0.01"))
+    credit = OfflineCredit.objects.create(user=user, title=title, held_on=held_on, hours=hours, category=category,
+                                          reason=reason, created_by=created_by)
+    audit_record(actor=created_by, action="credit.offline_add", target=user, reason=reason, request=request,
+                 after={"offline_credit": credit.pk, "title": title, "held_on": held_on, "hours": str(hours),
+                        "category": category})
+    return credit
+
+
+EVIDENCE_FORMATS = ("pdf", "xlsx")
+EVIDENCE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def evidence_pack_create(*, created_by: User, file_format: str, learner: User | None = None,
+                         cohort: Cohort | None = None, request=None) -> tuple[EvidencePack, bytes]:
+    """Draw the evidence pack of one learner or of a cohort's current members, record its digests
+    (the file is handed out, not kept) and the audit entry. Returns the row and the file's bytes."""
+    if file_format not in EVIDENCE_FORMATS:
+        raise HRInvalid("evidence_format")
+    if (learner is None) == (cohort is None):
+        raise ValueError("an evidence pack is of one learner or of one cohort")
+    if learner is not None:
+        people, subject = [learner], learner.name
+    else:
+        people = list(User.objects.filter(cohort_memberships__cohort=cohort, cohort_memberships__left_at__isnull=True)
+                      .order_by("department", "display_name", "email"))
+        subject = f"{cohort.name}（{len(people)} 人）"
+    code = "-".join("".join(secrets.choice(EVIDENCE_CODE_ALPHABET) for _ in range(5)) for _ in range(4))
+    now = timezone.now()
+    evidence = evidence_gather(people)
+    header = PackHeader(code, subject, now, content_digest(evidence, code=code, subject=subject),
+                        settings.SITE_URL + reverse("evidence:verify", args=[code]))
+    data = evidence_pdf(evidence, header) if file_format == "pdf" else evidence_xlsx(evidence, header)
+    pack = EvidencePack.objects.create(
+        code=code, subject=EvidencePack.Subject.LEARNER if learner else EvidencePack.Subject.COHORT,
+        learner=learner, cohort=cohort, subject_label=subject[:200], file_format=file_format,
+        content_sha256=header.content_sha256, file_sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        created_by=created_by, created_at=now)
+    audit_record(actor=created_by, action="evidence.generate", target=learner or cohort, request=request,
+                 after={"code": code, "format": file_format, "people": len(people),
+                        "file_sha256": pack.file_sha256})
+    return pack, data
+
+
+def export_start(*, user: User, kind: str, filters: ReportFilters | CreditFilters, request=None) -> ExportLog:
     """Log an export; a big one is queued (finished_at stays empty), a small one is served now.
 
     A big one that cannot be queued (the broker is down) stays in the log as waiting; the sweep
     queues it once the broker is back (export_sweep)."""
-    rows = apply_filters(annotated_enrollments(), filters).count()
+    if isinstance(filters, CreditFilters):
+        rows = ledger_size(filters)
+    else:
+        rows = apply_filters(annotated_enrollments(), filters).count()
+    return _export_log_create(user=user, kind=kind, filters=filters.as_dict(), rows=rows, request=request)
+
+
+def audit_export_start(*, user: User, kind: str, filters: dict, request=None) -> ExportLog:
+    """The audit log's own export, through the same log, queue and download as the report's."""
+    rows = audit_entries(**audit_query(filters)).count()
+    return _export_log_create(user=user, kind=kind, filters=filters, rows=rows, request=request)
+
+
+def _export_log_create(*, user: User, kind: str, filters: dict, rows: int, request) -> ExportLog:
+    export = _export_log_write(user=user, kind=kind, filters=filters, rows=rows, request=request)
+    if export.finished_at is None:
+        export.refresh_from_db()  # the queue may have said it is unavailable (export_enqueue)
+    return export
+
+
+@transaction.atomic
+def _export_log_write(*, user: User, kind: str, filters: dict, rows: int, request) -> ExportLog:
     background = rows > settings.EXPORT_ASYNC_ROWS
-    export = ExportLog.objects.create(user=user, kind=kind, filters=filters.as_dict(), row_count=rows,
+    export = ExportLog.objects.create(user=user, kind=kind, filters=filters, row_count=rows,
                                       finished_at=None if background else timezone.now())
+    audit_record(actor=user, action="export.start", target=export,
+                 after={"kind": kind, "filters": filters, "rows": rows, "background": background}, request=request)
     if background:
         transaction.on_commit(lambda: export_enqueue(export_id=export.pk))
-        export.refresh_from_db()
     return export
+
+
+@transaction.atomic
+def export_download_record(*, export: ExportLog, user: User, request=None) -> None:
+    """A finished background export's file was handed out: who took it, when."""
+    audit_record(actor=user, action="export.download", target=export,
+                 after={"kind": export.kind, "rows": export.row_count}, request=request)
 
 
 def export_enqueue(*, export_id: int) -> bool:

@@ -9,18 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
 from accounts.roles import role_required
 from courses.models import Course
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
 
-from . import selectors, services
+from . import credit, selectors, services
+from .auditlog import EXPORT_KINDS as AUDIT_EXPORT_KINDS
+from .auditlog import AuditFilterForm, audit_page
 from .charts import horizontal_bars
+from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExtensionForm
+from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
+from .models import EvidencePack
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -77,7 +81,114 @@ def learner(request, user_id: int):
     except User.DoesNotExist:
         raise Http404 from None
     context["extension_form"] = ExtensionForm()
+    context["credit"] = credit.person_credit(user=context["learner"])
+    context["offline_form"] = OfflineCreditForm()
     return render(request, "hr/learner.html", context)
+
+
+def _credit_filters(request) -> tuple[credit.CreditFilterForm, credit.CreditFilters]:
+    form = credit.CreditFilterForm(request.GET or None, departments=filter_choices()["departments"])
+    return form, credit.CreditFilters.from_form(form)
+
+
+@hr_required
+def credit_report(request):
+    form, filters = _credit_filters(request)
+    report = credit.credit_report(filters, request.GET.get("page"))
+    query = "" if filters.invalid else urlencode(filters.as_dict())
+    context = {"form": form, "filters": filters, "query": query, **report}
+    return render(request, "hr/credit.html", context, status=400 if filters.invalid else 200)
+
+
+def _statement(request, user_id: int) -> credit.PersonCredit:
+    person = get_object_or_404(User, pk=user_id)
+    year = request.GET.get("year", "")
+    if year and not (year.isdigit() and credit.FIRST_YEAR <= int(year) <= timezone.localdate().year + 1):
+        raise BadYear
+    return credit.person_credit(user=person, year=int(year) if year else None)
+
+
+class BadYear(ValueError):
+    pass
+
+
+def _bad_year() -> HttpResponse:
+    return HttpResponse(_("The year must be a year such as 2026."), status=400,
+                        content_type="text/plain; charset=utf-8")
+
+
+@hr_required
+def credit_statement(request, user_id: int):
+    """学时证明: one person's credit hours (of one year, or all), to print or save as PDF."""
+    try:
+        statement = _statement(request, user_id)
+    except BadYear:
+        return _bad_year()
+    return render(request, "hr/credit_statement.html", {"statement": statement,
+                                                        "query": urlencode({"year": statement.year or ""})})
+
+
+@hr_required
+def credit_statement_pdf(request, user_id: int):
+    try:
+        statement = _statement(request, user_id)
+    except BadYear:
+        return _bad_year()
+    pdf = document_pdf(credit_statement_document(statement))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="credit-hours-{user_id}.pdf"'
+    return response
+
+
+@require_POST
+@hr_required
+def learner_evidence(request, user_id: int):
+    return _evidence_served(request, learner=get_object_or_404(User, pk=user_id))
+
+
+@require_POST
+@hr_required
+def cohort_evidence(request, cohort_id: int):
+    return _evidence_served(request, cohort=get_object_or_404(Cohort, pk=cohort_id))
+
+
+EVIDENCE_TYPES = {"pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _evidence_served(request, **subject) -> HttpResponse:
+    file_format = request.POST.get("format", "")
+    if file_format not in EVIDENCE_TYPES:
+        return HttpResponse(_("Choose PDF or XLSX."), status=400, content_type="text/plain; charset=utf-8")
+    pack, data = services.evidence_pack_create(created_by=request.user, file_format=file_format, request=request,
+                                               **subject)
+    response = HttpResponse(data, content_type=EVIDENCE_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="evidence-{pack.code}.{file_format}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_verify(request, code: str):
+    """Anyone holding a copy checks it here: the file (or its SHA-256) against the digest recorded."""
+    pack = get_object_or_404(EvidencePack.objects.select_related("created_by"), code=code)
+    verified = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            verified = selectors.evidence_check(pack=pack, data=b"".join(upload.chunks()))
+        else:
+            verified = selectors.evidence_check(pack=pack, digest=request.POST.get("sha256", ""))
+    return render(request, "hr/evidence_verify.html", {"pack": pack, "verified": verified})
+
+
+@require_POST
+@hr_required
+def offline_credit_add(request, user_id: int):
+    person = get_object_or_404(User, pk=user_id)
+    _form_action(request, OfflineCreditForm(request.POST), done=_("Offline training recorded."),
+                 action=lambda **data: services.offline_credit_add(user=person, created_by=request.user,
+                                                                  request=request, **data))
+    return redirect("hr:learner", user_id=person.pk)
 
 
 @hr_required
@@ -85,21 +196,48 @@ def export(request):
     kind = request.GET.get("kind", "summary_csv")
     form, filters = _filters(request)
     if filters.invalid:
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
-                             else " ".join(errors) for name, errors in form.errors.items())
-        return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
-                            % {"problems": problems}, status=400, content_type="text/plain; charset=utf-8")
+        return _filters_refused(form)
     if kind not in EXPORT_KINDS or (kind.startswith("matrix") and not filters.course_id):
         return HttpResponse(_("Unknown export, or a matrix export without a course."), status=400)
-    log = services.export_start(user=request.user, kind=kind, filters=filters)
+    log = services.export_start(user=request.user, kind=kind, filters=filters, request=request)
+    return _export_served(request, log, back=f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
+
+
+@hr_required
+def credit_export(request):
+    """培训台账 of the 学时 report's filters, through the same export log and background jobs."""
+    form, filters = _credit_filters(request)
+    if filters.invalid:
+        return _filters_refused(form)
+    log = services.export_start(user=request.user, kind="ledger_xlsx", filters=filters, request=request)
+    return _export_served(request, log, back=f"{reverse('hr:credit')}?{urlencode(filters.as_dict())}")
+
+
+def _filters_refused(form) -> HttpResponse:
+    return HttpResponse(_("These filters are not valid, so nothing was exported: %(problems)s")
+                        % {"problems": _form_problems(form)}, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _export_served(request, log, *, back: str) -> HttpResponse:
+    """The file of a small export now; for a big one, a note that it is on its way."""
     if log.finished_at is None:
-        if log.error == "queue_unavailable":
-            messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
-                                        "export log and starts by itself once the queue is back."))
-        else:
-            messages.success(request, _("This export is large: we will email you a download link when it is "
-                                        "ready. It will also be linked from the export log."))
-        return redirect(f"{reverse('hr:report')}?{urlencode(filters.as_query())}")
+        _export_queued_message(request, log)
+        return redirect(back)
+    return _export_response(log)
+
+
+def _export_queued_message(request, log) -> None:
+    if log.error == "queue_unavailable":
+        messages.warning(request, _("The job queue is unavailable right now. Your export is saved in the "
+                                    "export log and starts by itself once the queue is back."))
+    else:
+        messages.success(request, _("This export is large: we will email you a download link when it is "
+                                    "ready. It will also be linked from the export log."))
+
+
+def _export_response(log) -> HttpResponse:
+    """A small export served straight away, as a CSV stream or an XLSX file."""
+    kind = log.kind
     name = f"ops-academy-{kind.split('_')[0]}-{timezone.localdate():%Y%m%d}"
     if kind.endswith("xlsx"):
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -121,6 +259,7 @@ def export_download(request, token: str):
         handle = open(log.file, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:  # cleaned up since: the export log says "link expired"
         raise Http404 from None
+    services.export_download_record(export=log, user=request.user, request=request)
     return FileResponse(handle, as_attachment=True, filename=log.file.rsplit("/", 1)[-1])
 
 
@@ -128,6 +267,35 @@ def export_download(request, token: str):
 def export_log(request):
     return render(request, "hr/export_log.html", {"entries": export_log_entries(user=request.user),
                                                   "email_tries": settings.EXPORT_EMAIL_MAX_ATTEMPTS})
+
+
+@hr_required
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    invalid = form.is_bound and not form.is_valid()
+    values = form.values() if form.is_bound and not invalid else {}
+    context = {"form": form, "invalid": invalid, "filters": {"invalid": invalid}, "query": urlencode(values),
+               "page": audit_page(None if invalid else values, request.GET.get("page"))}
+    return render(request, "hr/audit.html", context, status=400 if invalid else 200)
+
+
+@hr_required
+def audit_export(request):
+    form = AuditFilterForm(request.GET or None)
+    kind = AUDIT_EXPORT_KINDS.get(request.GET.get("format", "csv"))
+    if form.is_bound and not form.is_valid():
+        return _filters_refused(form)
+    if kind is None:
+        return HttpResponse(_("Unknown export format: choose csv or xlsx."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    values = form.values() if form.is_bound else {}
+    log = services.audit_export_start(user=request.user, kind=kind, filters=values, request=request)
+    return _export_served(request, log, back=f"{reverse('hr:audit')}?{urlencode(values)}")
+
+
+def _form_problems(form) -> str:
+    return "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                     else " ".join(errors) for name, errors in form.errors.items())
 
 
 @hr_required
@@ -196,7 +364,7 @@ def cohort_assign(request, cohort_id: int):
 @hr_required
 def assignment_withdraw(request, assignment_id: int):
     assignment = get_object_or_404(CourseAssignment, pk=assignment_id, withdrawn_at__isnull=True)
-    count = services.assignment_withdraw(assignment=assignment)
+    count = services.assignment_withdraw(assignment=assignment, actor=request.user, request=request)
     message = _("Assignment withdrawn for %(count)s learners; their history is kept.") % {"count": count}
     messages.success(request, message)
     return redirect("hr:cohort", cohort_id=assignment.cohort_id)
@@ -208,7 +376,7 @@ def cohort_member_remove(request, cohort_id: int, user_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
     member = get_object_or_404(CohortMember.objects.select_related("user"), cohort=cohort, user_id=user_id,
                                left_at__isnull=True)
-    services.cohort_member_remove(cohort=cohort, user=member.user)
+    services.cohort_member_remove(cohort=cohort, user=member.user, actor=request.user, request=request)
     messages.success(request, _("Removed from the cohort; their learning history is kept."))
     return redirect("hr:cohort", cohort_id=cohort.pk)
 
@@ -220,7 +388,7 @@ def enrollment_extend(request, enrollment_id: int):
     _form_action(request, ExtensionForm(request.POST), done=_("Due date extended."),
                  invalid=_("Give a new due date and a reason."),
                  action=lambda **data: services.due_date_extend(enrollment=enrollment, granted_by=request.user,
-                                                               **data))
+                                                               request=request, **data))
     return redirect("hr:learner", user_id=enrollment.user_id)
 
 
@@ -244,6 +412,9 @@ HR_ERRORS = {
     "already_assigned": _("This course is already assigned to this cohort."),
     "reason_required": _("A reason is required."),
     "not_later": _("The new due date must be later than the current one."),
+    "credit_incomplete": _("Give the training's name and category."),
+    "credit_hours_range": _("Credit hours must be more than 0 and at most 24, with at most two decimals."),
+    "credit_in_future": _("The session cannot be in the future."),
 }
 UPLOAD_ERRORS = {
     "too_big": gettext_lazy("The file is larger than 2 MB."),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Module
+from courses.models import Course, Module, ModuleRevision
 
 
 class Enrollment(models.Model):
@@ -102,6 +102,11 @@ class ExerciseResult(models.Model):
 
 
 class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(max_length=20, unique=True)
@@ -109,6 +114,15 @@ class Certificate(models.Model):
     learner_name = models.CharField(max_length=200)
     course_title = models.CharField(max_length=200)
     total_seconds = models.PositiveIntegerField()
+    # None: the course sets no validity, the certificate never expires.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    # The course revision (courses.CourseRevision.number and fingerprint) the learner was last
+    # certified on: set at issue, re-stamped when retraining or recertification is complete.
+    course_revision = models.PositiveIntegerField(null=True, blank=True)
+    course_fingerprint = models.CharField(max_length=64, blank=True)
+    stamped_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course")]
@@ -120,6 +134,92 @@ class Certificate(models.Model):
     def hours(self) -> float:
         return round(self.total_seconds / 3600, 1)
 
+    def status_at(self, moment) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.valid_until is not None and self.valid_until <= moment:
+            return self.Status.EXPIRED
+        return self.Status.VALID
+
+class Retraining(models.Model):
+    """One module a learner must learn again: re-read and re-pass, by a due date.
+
+    Opened by recertification (before a certificate expires) or by a material content change.
+    The learner's ModuleProgress is never reset: this row keeps its own read, pass and completion,
+    so the first completion, scores and time stay in the reports. ``period`` names the occasion
+    (the certificate's expiry, or the change), so opening the same one twice writes nothing.
+    """
+
+    class Reason(models.TextChoices):
+        RECERTIFICATION = "recertification", _("Recertification")
+        CONTENT_CHANGE = "content_change", _("Material content change")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retrainings")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="retrainings")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="retrainings")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    period = models.CharField(max_length=40)
+    due_date = models.DateField()
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    # Course revision the learner was certified or trained on, and the one they retrain for.
+    from_course_revision = models.PositiveIntegerField(null=True, blank=True)
+    to_course_revision = models.PositiveIntegerField()
+    # The module text they learned before (content changes: the diff is shown against it).
+    learned_revision = models.ForeignKey(ModuleRevision, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module", "period"],
+                                               name="one_retraining_per_module_occasion")]
+        indexes = [models.Index(fields=["course", "completed_at"], name="retraining_course_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} again on {self.module_id} ({self.period})"
+
+class ModuleCredit(models.Model):
+    """学时 earned by completing a module, fixed as the module granted them at completion: a later
+    edit of the module's credit hours does not rewrite what a learner earned. The credit counts once
+    the learner's trusted active time on the module (ModuleProgress.active_seconds, the evidence)
+    reaches ``required_seconds``; until then it is pending."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="module_credits")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="credits")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="module_credits")
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    category = models.CharField(max_length=50, blank=True)
+    required_seconds = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module"], name="one_credit_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.module_id}: {self.hours} h"
+
+
+class OfflineCredit(models.Model):
+    """学时 from training outside the platform (classroom), entered by HR with a reason; kept apart
+    from online credit and recorded in the audit log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offline_credits")
+    title = models.CharField(_("training"), max_length=200)
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    category = models.CharField(_("category"), max_length=50)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title} {self.held_on}: {self.hours} h"
 
 
 class Cohort(models.Model):

@@ -11,7 +11,7 @@ from courses.models import Course, Module
 from quizzes.models import Attempt, QuestionResult
 from quizzes.selectors import answer_text, reveals_answers
 
-from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection, Retraining
 
 
 @dataclass
@@ -79,14 +79,27 @@ def _summary(enrollment: Enrollment, modules: list[dict], rows: list[dict],
         seconds=sum(r["active_seconds"] for r in progress), certificate=certificate)
 
 
+def course_seconds(*, user: User, course: Course | int) -> int:
+    """A learner's time on a course as 我的学习 counts it: the active time on its live modules."""
+    return ModuleProgress.objects.filter(user=user, module__course=course, module__archived_at__isnull=True
+                                         ).aggregate(total=Sum("active_seconds"))["total"] or 0
+
+
 def dashboard(*, user: User) -> dict:
     enrollments = list(Enrollment.objects.filter(user=user, course__archived_at__isnull=True)
                        .select_related("course").order_by("completed_at", "due_date", "-enrolled_at"))
-    total = ModuleProgress.objects.filter(user=user).aggregate(total=Sum("active_seconds"))["total"] or 0
-    return {"courses": _summaries(user, enrollments), "recent_attempts": recent_attempts(user=user),
-            "total_seconds": total, "today": timezone.localdate(),
+    courses = _summaries(user, enrollments)
+    return {"courses": courses, "recent_attempts": recent_attempts(user=user),
+            "retraining": retraining_due(user=user),
+            "total_seconds": sum(item.seconds for item in courses), "today": timezone.localdate(),
             "mistake_count": QuestionResult.objects.filter(user=user, last_correct=False,
                                                            question__is_active=True).count()}
+
+
+def retraining_due(*, user: User) -> list[Retraining]:
+    """The modules the learner has to learn again, soonest due first (one query)."""
+    return list(Retraining.objects.filter(user=user, completed_at__isnull=True, module__archived_at__isnull=True)
+                .select_related("module", "course").order_by("due_date", "course__title", "module__position"))
 
 
 def recent_attempts(*, user: User, limit: int = 5) -> list[Attempt]:

@@ -1,28 +1,36 @@
 """Writes about a learner's journey. Every counter moves by atomic UPDATEs, never read-modify-write."""
 
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import IsNull
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
 from courses.content import exercises
 from courses.models import Course, Module
+from courses.revisions import course_revision_current
+from quizzes import exams
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Question
 from quizzes.selectors import QuestionView, attempt_form, attempt_review
 
 from .activetime import beat_credit, beat_watermark
-from .models import Certificate, Enrollment, ExerciseResult, ModuleProgress, Reflection
+from .models import Certificate, Enrollment, ExerciseResult, ModuleCredit, ModuleProgress, Reflection, Retraining
+from .retraining import certificate_valid_until, retraining_open, retraining_passed, retraining_read
 from .rollups import enrollment_rollups_update
+from .selectors import course_seconds
 
 # The browser counts active time only while the page is visible and the learner has touched
 # the keyboard, mouse or screen within IDLE_CUTOFF_SECONDS; it reports every HEARTBEAT_SECONDS.
@@ -34,6 +42,8 @@ MAX_BEAT_SECONDS = 30
 BEAT_GRACE_SECONDS = 5
 REFLECTION_MAX_LENGTH = 5000
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+QUEUE_ERRORS = (BrokerUnavailable, RedisConnectionError, OSError)  # the broker cannot be reached
+logger = logging.getLogger(__name__)
 
 
 def enrollment_ensure(*, user: User, course: Course,
@@ -90,6 +100,7 @@ class ModuleOpened:
     enrollment: Enrollment
     progress: ModuleProgress
     quiz: "QuizState | None"
+    retraining: list[Retraining] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -98,7 +109,11 @@ def module_open(*, user: User, module: Module, data=None, error: str = "") -> Mo
     one commit instead of three, and never a view without its enrolment."""
     enrollment = enrollment_ensure(user=user, course=module.course)
     progress = module_view_record(user=user, module=module, enrollment=enrollment)
-    return ModuleOpened(enrollment, progress, module_quiz_open(user=user, module=module, data=data, error=error))
+    # Retraining only ever follows a completion of the module: no query for everyone else.
+    retraining = retraining_open(user=user, module=module) if progress.completed_at else []
+    since = retraining[0].assigned_at if retraining else None
+    quiz = module_quiz_open(user=user, module=module, data=data, error=error, attempts_since=since)
+    return ModuleOpened(enrollment, progress, quiz, retraining)
 
 
 def enrollment_rollup_refresh(*, user: User, course_id: int) -> None:
@@ -123,9 +138,13 @@ def heartbeat_record(*, user: User, module_id: int, seconds: int, now: datetime 
 @transaction.atomic
 def module_mark_read(*, user: User, module: Module) -> ModuleProgress | None:
     """Mark an opened module as read; None when the learner never opened it (nothing written)."""
+    now = timezone.now()
     rows = ModuleProgress.objects.filter(user=user, module=module)
-    rows.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return _complete_if_ready(user, module, rows)
+    first_read = rows.filter(read_at__isnull=True).update(read_at=now)
+    progress = _complete_if_ready(user, module, rows)
+    if progress is not None and not first_read:  # retraining only follows an earlier completion
+        retraining_read(user=user, module=module, now=now)
+    return progress
 
 
 def _completion(module: Module, passed_at) -> Case:
@@ -144,6 +163,7 @@ class SubmissionOutcome:
     attempt: Attempt
     graded_now: bool
     progress: ModuleProgress
+    late: bool = False  # the posted answers came after the deadline: the saved ones were graded
 
 
 @transaction.atomic
@@ -152,13 +172,90 @@ def quiz_submission_record(*, user: User, module: Module, attempt_id: int, data)
 
     Submitting a graded attempt again records it again, which changes nothing once applied (and
     heals a result that was never recorded). Raises AttemptRefused or InvalidResponse with nothing
-    written.
+    written. A timed attempt posted after its deadline is graded with what it saved (late=True).
     """
     quiz = module.quiz
-    result = quiz_services.attempt_submit(user=user, quiz=quiz, attempt_id=attempt_id, data=data,
-                                          questions=quiz_selectors.current_questions(quiz))
+    try:
+        result = quiz_services.attempt_submit(user=user, quiz=quiz, attempt_id=attempt_id, data=data,
+                                              questions=quiz_selectors.current_questions(quiz))
+    except quiz_services.DeadlinePassed as late:  # raised before anything was written
+        result = exams.attempt_expire(attempt_id=late.attempt.pk)
+        if result is None:
+            raise
+        progress = quiz_result_record(user=user, module=module, attempt=result.attempt)
+        return SubmissionOutcome(result.attempt, result.graded_now, progress, late=True)
     progress = quiz_result_record(user=user, module=module, attempt=result.attempt)
     return SubmissionOutcome(result.attempt, result.graded_now, progress)
+
+
+@transaction.atomic
+def exam_start(*, user: User, module: Module) -> Attempt:
+    """Start (or resume) the learner's timed attempt on the module's exam; the deadline grading is
+    queued for when it is due. Raises AttemptNotAllowed (window, limit, cooldown)."""
+    quiz = module.quiz
+    open_attempt = Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.OPEN).first()
+    if open_attempt is not None and quiz_selectors.attempt_overdue(open_attempt):
+        attempt_deadline_record(attempt_id=open_attempt.pk)
+        open_attempt = None
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz, questions=quiz_selectors.current_questions(quiz),
+                                          existing=open_attempt)
+    if attempt.deadline is not None and attempt.pk != getattr(open_attempt, "pk", None):
+        deadline_grading_queue(attempt=attempt)
+    return attempt
+
+
+def deadline_grading_queue(*, attempt: Attempt) -> None:
+    """After commit, queue the grading for when the attempt is due. A broker that is down only
+    delays it: beat's sweep and the learner's next request grade it too."""
+    from .tasks import attempt_deadline_task  # tasks call this module: import here, not at the top
+
+    def send() -> None:
+        try:
+            attempt_deadline_task.apply_async((attempt.pk,), eta=exams.deadline_due_at(attempt))
+        except QUEUE_ERRORS:
+            logger.warning("deadline grading of attempt %s not queued; the sweep grades it", attempt.pk,
+                           exc_info=True)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def attempt_deadline_record(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
+    """Grade a timed attempt past its deadline with its saved answers and record the result, in one
+    transaction; however many paths (task, sweep, the learner's next request) race, it is graded
+    once. None when there is nothing to grade."""
+    result = exams.attempt_expire(attempt_id=attempt_id, now=now)
+    if result is None:
+        return None
+    module = Module.objects.filter(quiz_id=result.attempt.quiz_id).select_related("course").first()
+    if module is not None:
+        quiz_result_record(user=result.attempt.user, module=module, attempt=result.attempt)
+    return result.attempt
+
+
+def exam_deadline_sweep(*, now: datetime | None = None) -> int:
+    """Grade every attempt past its deadline that no task graded (worker down, broker lost)."""
+    graded = 0
+    for attempt_id in exams.overdue_attempt_ids(now=now):
+        graded += attempt_deadline_record(attempt_id=attempt_id, now=now) is not None
+    return graded
+
+
+def exam_draft_save(*, user: User, module: Module, attempt_id: int, data) -> datetime:
+    """Autosave; an attempt found past its deadline is graded now (the worker may be late)."""
+    try:
+        return exams.draft_save(user=user, quiz=module.quiz, attempt_id=attempt_id, data=data)
+    except quiz_services.DeadlinePassed as late:
+        attempt_deadline_record(attempt_id=late.attempt.pk)
+        raise
+
+
+def exam_focus_record(*, user: User, module: Module, attempt_id: int, kind: str) -> int:
+    try:
+        return exams.focus_loss_record(user=user, quiz=module.quiz, attempt_id=attempt_id, kind=kind)
+    except quiz_services.DeadlinePassed as late:
+        attempt_deadline_record(attempt_id=late.attempt.pk)
+        raise
 
 
 def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> ModuleProgress:
@@ -175,7 +272,10 @@ def quiz_result_record(*, user: User, module: Module, attempt: Attempt) -> Modul
     if not rows.update(**changes):  # graded without a recorded view (a view always creates the row)
         _progress_create(user, module, attempt.submitted_at)
         rows.update(**changes)
-    return _complete_if_ready(user, module, rows, refresh_rollups=True)
+    progress = _complete_if_ready(user, module, rows, refresh_rollups=True)
+    if progress.completed_at is not None and progress.completed_at < attempt.submitted_at:
+        retraining_passed(user=user, module=module, attempt=attempt)  # only follows an earlier completion
+    return progress
 
 
 def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: bool = False
@@ -192,8 +292,21 @@ def _complete_if_ready(user: User, module: Module, rows, *, refresh_rollups: boo
     if refresh_rollups:
         enrollment_rollup_refresh(user=user, course_id=module.course_id)
     if progress.completed_at is not None:
+        module_credit_record(user=user, module=module, completed_at=progress.completed_at)
         course_completion_check(user=user, course=module.course)
     return progress
+
+
+def module_credit_record(*, user: User, module: Module, completed_at: datetime) -> None:
+    """Fix the module's 学时 as it grants them now, once per learner and module: one INSERT that a
+    recorded credit (the unique constraint) turns into nothing. A module without hours writes nothing."""
+    hours = module.effective_credit_hours
+    if not hours:
+        return
+    ModuleCredit.objects.bulk_create([ModuleCredit(
+        user=user, module=module, course_id=module.course_id, hours=hours,
+        category=module.effective_credit_category, required_seconds=module.credit_min_active_seconds,
+        completed_at=completed_at)], ignore_conflicts=True)
 
 
 def course_completion_check(*, user: User, course: Course) -> Certificate | None:
@@ -214,14 +327,16 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
             completed_at=existing.issued_at)
         return existing
     now = timezone.now()
-    seconds = ModuleProgress.objects.filter(user=user, module__course=course).aggregate(
-        total=Coalesce(Sum("active_seconds"), 0))["total"]
+    seconds = course_seconds(user=user, course=course)
     code = "-".join("".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4)) for _ in range(3))
+    revision = course_revision_current(course_id=course.pk)
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
                 user=user, course=course, code=code, issued_at=now, learner_name=user.name,
-                course_title=course.title, total_seconds=seconds)
+                course_title=course.title, total_seconds=seconds, valid_until=certificate_valid_until(
+                    course=course, start=now), course_revision=revision.number,
+                course_fingerprint=revision.fingerprint, stamped_at=now)
     except IntegrityError:
         return Certificate.objects.get(user=user, course=course)
     Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
@@ -256,36 +371,54 @@ class QuizState:
     retry_at: datetime | None = None
     attempts_used: int = 0
     error: str = ""
+    exam_startable: bool = False
 
 
-def module_quiz_open(*, user: User, module: Module, data=None, error: str = "") -> QuizState | None:
-    """The module's quiz as this learner sees it: their open attempt (started when allowed), the last
-    result and its review, and what stands in the way of a new attempt. One query for the attempts
-    (the questions come from the per-version cache), however long the history."""
+def module_quiz_open(*, user: User, module: Module, data=None, error: str = "",
+                     attempts_since: datetime | None = None) -> QuizState | None:
+    """The module's quiz as this learner sees it: their open attempt (started when allowed; a timed
+    exam only on request), the last result and its review, and what stands in the way of a new
+    attempt. One query for the attempts (the questions come from the per-version cache), however
+    long the history; a timed attempt past its deadline is graded first if no worker did.
+    ``attempts_since``: retraining opened then, and the attempt limit counts only the attempts after it."""
     quiz = module.quiz
     if quiz is None:
         return None
     state = QuizState(questions=quiz_selectors.current_questions(quiz), error=error)
     attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
+    overdue = [a for a in attempts if quiz_selectors.attempt_overdue(a)]
+    for attempt in overdue:
+        attempt_deadline_record(attempt_id=attempt.pk)
+    if overdue:
+        attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-number"))
     submitted = sorted((a for a in attempts if a.status == Attempt.Status.SUBMITTED),
                        key=lambda a: a.submitted_at, reverse=True)
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
     state.attempts_used = len(submitted)
+    history = quiz_selectors.AttemptHistory(count=len(attempts), submitted_at=[
+        a.submitted_at for a in submitted if attempts_since is None or a.submitted_at >= attempts_since])
     if submitted:
         state.last = submitted[0]
         has_passed = any(a.passed for a in submitted)
         state.reveal = quiz_selectors.reveals_answers(quiz, has_passed=has_passed)
-        if state.last.quiz_version == quiz.version:
-            state.review = attempt_review(state.last, state.questions, reveal=state.reveal)
+        if state.last.paper or state.last.quiz_version == quiz.version:
+            state.review = attempt_review(state.last, quiz_selectors.attempt_questions(state.last, state.questions),
+                                          reveal=state.reveal)
     try:
+        if quiz.is_timed and open_attempt is None:
+            # The clock must not start on a page view: the learner starts the exam (exam_start).
+            quiz_selectors.attempt_allowed(user=user, quiz=quiz, history=history)
+            state.exam_startable = True
+            return state
         state.open_attempt = quiz_services.attempt_start(
-            user=user, quiz=quiz, questions=state.questions, existing=open_attempt,
-            history=quiz_selectors.AttemptHistory(count=len(attempts),
-                                                  submitted_at=[a.submitted_at for a in submitted]))
+            user=user, quiz=quiz, questions=state.questions, existing=open_attempt, history=history)
     except quiz_selectors.AttemptNotAllowed as refusal:
         state.blocked, state.retry_at = refusal.reason, refusal.retry_at
     else:
-        state.form = attempt_form(state.open_attempt, state.questions, data)
+        if data is None and state.open_attempt.draft:
+            data = MultiValueDict(state.open_attempt.draft)
+        state.form = attempt_form(state.open_attempt,
+                                  quiz_selectors.attempt_questions(state.open_attempt, state.questions), data)
     return state
 
 

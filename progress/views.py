@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -13,10 +14,11 @@ from courses.models import Module
 from courses.structure import course_structure
 from quizzes.grading import InvalidResponse
 from quizzes.models import QuestionResult
+from quizzes.selectors import SUBMIT_GRACE, AttemptNotAllowed
 from quizzes.services import AttemptRefused, question_retry
 
 from . import selectors, services
-from .certificates import certificate_pdf
+from .certificates import certificate_pdf, certificate_text, verify_qr_code, verify_url
 from .models import Certificate
 
 
@@ -56,7 +58,8 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
     return {
         "module": module, "course": module.course, "part": module.part, "progress": progress,
         "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
-        "quiz": opened.quiz,
+        "quiz": opened.quiz, "retraining": opened.retraining,
+        "retraining_unread": any(r.read_at is None for r in opened.retraining),
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,
@@ -77,20 +80,37 @@ SUBMIT_REFUSALS = {
                         "page and answer this module's quiz."),
     "closed": _lazy("This attempt was closed without being graded. Reload the page for a new attempt."),
     "stale": _lazy("The quiz was updated while you were answering. Please answer it again."),
+    "late": _lazy("The time for this exam is up, so nothing more can be saved. The answers saved before the "
+                  "deadline are graded."),
 }
+START_REFUSALS = {
+    "not_open": _lazy("This exam has not opened yet."),
+    "window_closed": _lazy("This exam has closed."),
+    "max_attempts": _lazy("You have used all attempts for this quiz."),
+    "cooldown": _lazy("You cannot start this exam again yet."),
+}
+
+
+def _exam_module(course_slug: str, module_slug: str) -> Module:
+    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
+    if module.quiz is None:
+        raise Http404
+    return module
+
+
+def _attempt_id(request) -> int:
+    attempt_id = request.POST.get("attempt", "")
+    return int(attempt_id) if attempt_id.isdigit() else 0
 
 
 @require_POST
 @login_required
 def quiz_submit(request, course_slug: str, module_slug: str):
-    module = course_selectors.module_get(course_slug=course_slug, module_slug=module_slug)
-    if module.quiz is None:
-        raise Http404
+    module = _exam_module(course_slug, module_slug)
     url = reverse("progress:module", args=[course_slug, module_slug])
-    attempt_id = request.POST.get("attempt", "")
     try:
-        services.quiz_submission_record(user=request.user, module=module, data=request.POST,
-                                        attempt_id=int(attempt_id) if attempt_id.isdigit() else 0)
+        outcome = services.quiz_submission_record(user=request.user, module=module, data=request.POST,
+                                                  attempt_id=_attempt_id(request))
     except AttemptRefused as refusal:
         return render(request, "progress/quiz_refused.html", {
             "module": module, "message": SUBMIT_REFUSALS[refusal.reason], "url": url}, status=400)
@@ -98,7 +118,55 @@ def quiz_submit(request, course_slug: str, module_slug: str):
         error = _("Your answers could not be graded: %(reason)s") % {"reason": problem}
         context = _module_context(request, module, data=request.POST, error=error)
         return render(request, "progress/module.html", context, status=400)
+    if outcome.late:
+        deadline = timezone.localtime(outcome.attempt.deadline)
+        message = _("Time was up at %(time)s, so these answers arrived too late (answers are accepted up to "
+                    "%(grace)s seconds after the deadline). The answers saved before the deadline were graded.") % {
+            "time": deadline.strftime("%H:%M:%S"), "grace": int(SUBMIT_GRACE.total_seconds())}
+        return render(request, "progress/quiz_refused.html", {"module": module, "message": message, "url": url,
+                                                              "graded": True}, status=400)
     return redirect(f"{url}#quiz-result")
+
+
+@require_POST
+@login_required
+def exam_start(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    if not module.quiz.is_timed:
+        raise Http404
+    try:
+        services.exam_start(user=request.user, module=module)
+    except AttemptNotAllowed as refusal:
+        messages.error(request, START_REFUSALS[refusal.reason])
+    return redirect(reverse("progress:module", args=[course_slug, module_slug]) + "#quiz")
+
+
+@require_POST
+@login_required
+def exam_autosave(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    try:
+        saved_at = services.exam_draft_save(user=request.user, module=module, attempt_id=_attempt_id(request),
+                                            data=request.POST)
+    except AttemptRefused as refusal:
+        return JsonResponse({"error": str(SUBMIT_REFUSALS[refusal.reason]), "reason": refusal.reason}, status=400)
+    except InvalidResponse as problem:
+        return JsonResponse({"error": str(problem), "reason": "invalid"}, status=400)
+    return JsonResponse({"ok": True, "saved_at": saved_at.isoformat()})
+
+
+@require_POST
+@login_required
+def exam_focus(request, course_slug: str, module_slug: str):
+    module = _exam_module(course_slug, module_slug)
+    try:
+        count = services.exam_focus_record(user=request.user, module=module, attempt_id=_attempt_id(request),
+                                           kind=request.POST.get("kind", ""))
+    except AttemptRefused as refusal:
+        return JsonResponse({"error": str(SUBMIT_REFUSALS[refusal.reason]), "reason": refusal.reason}, status=400)
+    except InvalidResponse as problem:
+        return JsonResponse({"error": str(problem), "reason": "invalid"}, status=400)
+    return JsonResponse({"ok": True, "count": count})
 
 
 @require_POST
@@ -188,18 +256,25 @@ def mistake_retry(request, result_id: int):
 @login_required
 def certificate_detail(request, code: str):
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    return render(request, "progress/certificate.html", {"certificate": certificate})
+    seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
+    return render(request, "progress/certificate.html", {
+        "certificate": certificate, "text": certificate_text(certificate, seconds=seconds),
+        "verify_url": verify_url(certificate), "qr_code": verify_qr_code(certificate)})
 
 
 @login_required
 def certificate_download(request, code: str):
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    seconds = selectors.course_seconds(user=request.user, course=certificate.course_id)
+    response = HttpResponse(certificate_pdf(certificate, seconds=seconds), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
 
 
 def certificate_verify(request, code: str):
     certificate = Certificate.objects.filter(code=code.upper()).first()
-    return render(request, "progress/verify.html", {"certificate": certificate, "code": code},
-                  status=200 if certificate else 404)
+    context = {"certificate": certificate, "code": code}
+    if certificate is not None:
+        status = certificate.status_at(timezone.now())
+        context.update(status=status, status_label=Certificate.Status(status).label)
+    return render(request, "progress/verify.html", context, status=200 if certificate else 404)

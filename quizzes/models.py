@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +35,18 @@ class Quiz(models.Model):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # A timed exam: an attempt must end by start + limit and by the close of the window.
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_timed(self) -> bool:
+        return bool(self.time_limit_minutes or self.closes_at)
 
 
 class Question(models.Model):
@@ -66,6 +77,7 @@ class Question(models.Model):
             answer=self.answer,
             choices=frozenset(c.key for c in choices),
             correct_choices=frozenset(c.key for c in choices if c.is_correct),
+            fractions={c.key: c.fraction for c in choices},
         )
 
 
@@ -77,7 +89,12 @@ class Choice(models.Model):
     key = models.CharField(max_length=4)
     order = models.PositiveIntegerField()
     text_html = models.TextField()
+    # Part of the best answer: the full-credit option of a single choice, every option with a
+    # positive fraction of a multiple choice.
     is_correct = models.BooleanField(default=False)
+    fraction = models.DecimalField(max_digits=8, decimal_places=7, default=0,
+                                   help_text="Share of the marks, -1 … 1 (Moodle's answer fraction).")
+    feedback = models.TextField(blank=True, help_text="Plain text shown to a learner who chose it.")
 
     class Meta:
         ordering = ["order"]
@@ -111,10 +128,21 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     pass_mark = models.PositiveSmallIntegerField()
     passed = models.BooleanField(null=True, blank=True)
+    # Timed exams only. The attempt keeps the questions it was started with (``paper``), so an edit
+    # of the quiz during the exam changes nothing for it; ``draft`` is what autosave last stored
+    # ({form field: [values]}), graded as it stands when the deadline passes (``auto_submitted``).
+    deadline = models.DateTimeField(null=True, blank=True)
+    paper = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    draft = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False)
+    focus_losses = models.PositiveIntegerField(default=0)
+    focus_log = models.JSONField(default=list, blank=True)  # [[ISO time, "blur" | "hidden"], ...]
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "quiz", "status"])]
+        indexes = [models.Index(fields=["user", "quiz", "status"]),
+                   models.Index(fields=["status", "deadline"], name="attempt_open_deadline")]
         constraints = [
             models.UniqueConstraint(fields=["user", "quiz"], condition=models.Q(status="open"),
                                     name="one_open_attempt_per_user_quiz"),
@@ -123,14 +151,19 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}:{self.quiz_id} #{self.number} {self.status}"
 
+    @property
+    def focus_moments(self) -> list[tuple[datetime, str]]:
+        return [(datetime.fromisoformat(moment), kind) for moment, kind in self.focus_log]
+
 
 class QuestionResult(models.Model):
-    """A learner's latest answer to one question: what the 错题本 lists while it is wrong."""
+    """A learner's latest answer to one question: the 错题本 lists it until it earns full credit."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="question_results")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="results")
-    last_correct = models.BooleanField()
+    last_correct = models.BooleanField(help_text="Full credit: off the 错题本.")
+    last_credit = models.DecimalField(max_digits=8, decimal_places=7, default=0)
     wrong_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,3 +173,21 @@ class QuestionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.question_id} {'right' if self.last_correct else 'wrong'}"
+
+
+class TimeExtension(models.Model):
+    """Extra minutes one learner gets on one timed quiz (an accessibility arrangement made by HR)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_extensions")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="time_extensions")
+    extra_minutes = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "quiz"], name="one_time_extension_per_quiz")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.quiz_id} +{self.extra_minutes} min"

@@ -9,28 +9,28 @@ Format (specified with examples in content/README.md):
     > Explanation shown after submission.
 
 Types: single, multiple, truefalse (``answer: true``), numeric (``answer: 190 ± 0.5 %``),
-text (``answer: 北极星指标 | North Star``).
+text (``answer: 北极星指标 | North Star``). Partial credit: ``- [50%] …`` / ``- [-25%] …`` on a
+choice, ``= 50%`` after a further answer line; an indented ``  > …`` under a choice or answer
+line is the feedback for it (see answer_syntax.py).
 """
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .syntax import Phrase, Problem, ascii_form, fullwidth_chars, parse_number
+from .answer_syntax import AnswerLine, numeric_answer, percent_fraction, text_answer, truefalse_answer
+from .syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text")
 CHOICE_TYPES = ("single", "multiple")
 HEADER_RE = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<key>\S*)\s*(?P<rest>.*)$")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
-CHOICE_RE = re.compile(r"^[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+CHOICE_RE = re.compile(r"^[-*]\s+\[(?P<mark>[ xX]|\s*[+-]?\d+(?:\.\d+)?\s*%\s*)\]\s+(?P<text>.*)$")
 CHOICE_LIKE_RE = re.compile(r"^[-*]\s*\[[^\]]*\]")
 ANSWER_RE = re.compile(r"^answer\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 EXPLANATION_RE = re.compile(r"^>\s?(?P<text>.*)$")
-NUMERIC_ANSWER_RE = re.compile(
-    r"^(?P<value>[^\s±]+)\s*(?:(?:±|\+-|\+/-)\s*(?P<tolerance>[^\s]+))?\s*(?P<unit>.*)$"
-)
-TRUE_WORDS = {"true", "对", "正确", "是"}
-FALSE_WORDS = {"false", "错", "错误", "否"}
+FEEDBACK_RE = re.compile(r"^\s+>\s?(?P<text>.*)$")  # indented, under a choice or an answer line
+WEIGHT_SUM_SLACK = Decimal("0.0001")  # 3 × 33.333% is a whole
 MAX_QUESTIONS = 100
 MAX_CHOICES = 12
 
@@ -39,8 +39,16 @@ MAX_CHOICES = 12
 class ParsedChoice:
     key: str
     text: str
-    correct: bool
+    correct: bool  # part of the best answer (see Choice.is_correct)
     line: int
+    fraction: Decimal = Decimal(0)
+    feedback: str = ""
+    weighted: bool = False  # written with a percentage rather than [x] / [ ]
+
+    @property
+    def plain(self) -> bool:
+        """Means what '[x]' / '[ ]' always meant: no weight, no feedback."""
+        return self.fraction == Decimal(self.correct) and not self.feedback
 
 
 @dataclass
@@ -55,7 +63,8 @@ class ParsedQuestion:
 
     def fingerprint(self) -> str:
         """What the question means; a change here makes a new question version."""
-        choices = "|".join(f"{c.correct}:{c.text}" for c in self.choices)
+        choices = "|".join(f"{c.correct}:{c.text}" + ("" if c.plain else f"@{c.fraction}#{c.feedback}")
+                           for c in self.choices)
         return f"{self.kind}\n{self.text}\n{choices}\n{sorted(self.answer.items())}\n{self.explanation}"
 
 
@@ -122,25 +131,27 @@ def _header(line: str, number: int, problems: list[Problem]) -> ParsedQuestion |
 def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: list[Problem]) -> None:
     text_lines: list[str] = []
     explanation: list[str] = []
-    answers: list[tuple[int, str]] = []
+    answers: list[AnswerLine] = []
+    last: ParsedChoice | AnswerLine | None = None  # what an indented '> …' line gives feedback to
     for number, line in body:
         stripped = line.strip()
         if explanation and not stripped.startswith(">") and stripped:
             problems.append(Problem.of(number, "text after the explanation; the explanation ('> …') "
                                        "must be the last part of a question"))
+        elif last is not None and not explanation and (m := FEEDBACK_RE.match(line)):
+            _add_feedback(last, m["text"].strip())
         elif m := CHOICE_RE.match(stripped):
-            question.choices.append(ParsedChoice(
-                key=choice_key(min(len(question.choices), 11)), text=m["text"].strip(),
-                correct=m["mark"] in "xX", line=number))
+            last = _choice(question, m, number, problems)
         elif m := ANSWER_RE.match(stripped):
-            answers.append((number, m["value"].strip()))
+            last = AnswerLine(number, m["value"].strip())
+            answers.append(last)
         elif m := EXPLANATION_RE.match(stripped):
             explanation.append(m["text"])
         elif _fullwidth_syntax(stripped, number, problems):
             continue
         elif CHOICE_LIKE_RE.match(stripped):
-            problems.append(Problem.of(number, "a choice must start with '- [x] ' (right) or "
-                                       "'- [ ] ' (wrong), followed by its text"))
+            problems.append(Problem(number, "a choice must start with '- [x] ' (right), '- [ ] ' "
+                                    "(wrong) or a weight such as '- [50%] ', followed by its text"))
         elif question.choices or answers:
             if stripped:
                 problems.append(Problem.of(number, "question text must come before the choices "
@@ -150,6 +161,24 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
     question.text = "\n".join(text_lines).strip()
     question.explanation = "\n".join(explanation).strip()
     _check_question(question, answers, problems)
+
+
+def _choice(question: ParsedQuestion, match: re.Match, number: int, problems: list[Problem]) -> ParsedChoice:
+    mark = match["mark"].strip()
+    weighted = mark.endswith("%")
+    fraction = (percent_fraction(mark.removesuffix("%").strip(), number, problems, lowest=-100)
+                if weighted else Decimal(mark in ("x", "X")))
+    choice = ParsedChoice(key=choice_key(min(len(question.choices), 11)), text=match["text"].strip(),
+                          correct=False, line=number, fraction=fraction or Decimal(0), weighted=weighted)
+    question.choices.append(choice)
+    return choice
+
+
+def _add_feedback(target: ParsedChoice | AnswerLine, text: str) -> None:
+    if isinstance(target, AnswerLine):
+        target.feedback.append(text)
+    else:
+        target.feedback = f"{target.feedback} {text}".strip()
 
 
 def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bool:
@@ -166,8 +195,7 @@ def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bo
     return False
 
 
-def _check_question(question: ParsedQuestion, answers: list[tuple[int, str]],
-                    problems: list[Problem]) -> None:
+def _check_question(question: ParsedQuestion, answers: list[AnswerLine], problems: list[Problem]) -> None:
     where = Phrase("question '%(key)s'", {"key": question.key})
     if not question.text:
         problems.append(Problem.of(question.line, "%(where)s has no question text", where=where))
@@ -180,31 +208,28 @@ def _check_question(question: ParsedQuestion, answers: list[tuple[int, str]],
     if question.choices:
         problems.append(Problem.of(question.choices[0].line, "%(where)s is %(kind)s; it takes an 'answer:' line, "
                                    "not choices", where=where, kind=question.kind))
-    if len(answers) != 1:
-        line = answers[1][0] if len(answers) > 1 else question.line
-        problems.append(Problem.of(line, "%(where)s needs exactly one 'answer:' line", where=where))
+    if not answers:
+        needed = "exactly one" if question.kind == "truefalse" else "at least one"
+        problems.append(Problem(question.line, f"{where} needs {needed} 'answer:' line"))
         return
-    number, value = answers[0]
-    parse_answer = {"truefalse": _truefalse, "numeric": _numeric, "text": _text}[question.kind]
-    parse_answer(question, value, number, problems)
+    parse_answer = {"truefalse": truefalse_answer, "numeric": numeric_answer, "text": text_answer}[question.kind]
+    question.answer = parse_answer(where, answers, problems)
 
 
-def _check_choices(question: ParsedQuestion, answers, problems: list[Problem]) -> None:
+def _check_choices(question: ParsedQuestion, answers: list[AnswerLine], problems: list[Problem]) -> None:
     where = Phrase("question '%(key)s'", {"key": question.key})
     if answers:
-        problems.append(Problem.of(answers[0][0], "%(where)s is a choice question; mark the right "
+        problems.append(Problem.of(answers[0].line, "%(where)s is a choice question; mark the right "
                                    "choice with '- [x]' instead of an 'answer:' line", where=where))
     if len(question.choices) < 2:
         problems.append(Problem.of(question.line, "%(where)s needs at least two choices", where=where))
     if len(question.choices) > MAX_CHOICES:
         problems.append(Problem.of(question.choices[MAX_CHOICES].line, "%(where)s has more than %(count)s choices",
                                    where=where, count=MAX_CHOICES))
-    right = sum(choice.correct for choice in question.choices)
-    if right == 0:
-        problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'", where=where))
-    elif question.kind == "single" and right > 1:
-        problems.append(Problem.of(question.line, "%(where)s is single choice but marks %(right)s right "
-                                   "answers; use [multiple] or leave one '- [x]'", where=where, right=right))
+    if question.kind == "single":
+        _check_single(question, where, problems)
+    else:
+        _check_multiple(question, where, problems)
     seen: set[str] = set()
     for choice in question.choices:
         if not choice.text:
@@ -215,42 +240,48 @@ def _check_choices(question: ParsedQuestion, answers, problems: list[Problem]) -
         seen.add(choice.text)
 
 
-def _truefalse(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        question.answer = {"value": True}
-    elif word in FALSE_WORDS:
-        question.answer = {"value": False}
-    else:
-        problems.append(Problem.of(line, "true/false answer must be 'true' or 'false', not %(value)r", value=value))
+def _check_single(question: ParsedQuestion, where: Phrase, problems: list[Problem]) -> None:
+    """Full marks for one option; others may earn part of the marks (or cost, floored at 0)."""
+    for choice in question.choices:
+        choice.correct = choice.fraction == 1
+    right = sum(choice.correct for choice in question.choices)
+    if right == 0:
+        problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'"
+                                   + (" (a single choice needs one option worth 100%%)"
+                                      if any(c.weighted for c in question.choices) else ""), where=where))
+    elif right > 1:
+        problems.append(Problem.of(question.line, "%(where)s is single choice but marks %(right)s right "
+                                   "answers; use [multiple] or leave one '- [x]'", where=where, right=right))
 
 
-def _numeric(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
-    match = NUMERIC_ANSWER_RE.match(value.strip())
-    number = parse_number(match["value"]) if match else None
-    if number is None:
-        problems.append(Problem.of(line, "numeric answer %(value)r is not a number "
-                                   "(write e.g. 'answer: 190 ± 0.5 %%')", value=value))
+def _check_multiple(question: ParsedQuestion, where: Phrase, problems: list[Problem]) -> None:
+    """Plain marks: exactly the [x] set earns the marks. Weights: the chosen shares add up."""
+    for choice in question.choices:
+        choice.correct = choice.fraction > 0
+    if not any(choice.weighted for choice in question.choices):
+        if not any(choice.correct for choice in question.choices):
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'",
+                                       where=where))
         return
-    tolerance = Decimal(0)
-    if match["tolerance"] is not None:
-        parsed = parse_number(match["tolerance"])
-        if parsed is None or parsed < 0:
-            problems.append(Problem.of(line, "tolerance %(tolerance)r is not a non-negative number",
-                                       tolerance=match["tolerance"]))
-            return
-        tolerance = parsed
-    question.answer = {"value": str(number), "tolerance": str(tolerance),
-                       "unit": match["unit"].strip()}
-
-
-def _text(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
-    accepted = [item.strip() for item in value.split("|") if item.strip()]
-    if not accepted:
-        problems.append(Problem.of(line, "text answer needs at least one accepted answer "
-                                   "(separate alternatives with '|')"))
+    question.answer = {"partial": True}
+    marked = next((c for c in question.choices if not c.weighted and c.correct), None)
+    if marked is not None:
+        problems.append(Problem(marked.line, f"{where} mixes '[x]' with weights; give every right option "
+                                "its share of the marks, e.g. '- [50%]', and wrong ones '[ ]' or a penalty"))
         return
-    question.answer = {"accepted": accepted}
+    total = sum((c.fraction for c in question.choices if c.fraction > 0), Decimal(0))
+    if abs(total - 1) > WEIGHT_SUM_SLACK:
+        problems.append(Problem(question.line, f"{where}: the positive weights add up to "
+                                f"{(100 * total).normalize():f}%; they must add up to 100%"))
+
+
+def plain_key_problems(question: ParsedQuestion, where: str) -> list[Problem]:
+    """Knowledge checks and exercises say right or wrong only: no weights, no feedback."""
+    if question.answer.get("partial") or "answers" in question.answer or "feedback" in question.answer or any(
+            c.weighted or c.feedback for c in question.choices):
+        return [Problem(question.line, f"{where} uses weights or feedback, which only a module quiz "
+                        "question can have; mark right choices with '- [x]' and give one answer line")]
+    return []
 
 
 def _check_quiz(questions: list[ParsedQuestion], first_line: int, problems: list[Problem]) -> None:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Attempt, Choice, Question, Quiz, ReviewPolicy
+from . import grading
+from .models import Attempt, Choice, Question, Quiz, ReviewPolicy, TimeExtension
+from .papers import paper_questions
+
+# A submit or autosave is accepted this long after the deadline (the request was on its way);
+# grading at the deadline waits as long, so the two never compete for answers sent in time.
+SUBMIT_GRACE = timedelta(seconds=10)
 
 
 class AttemptNotAllowed(Exception):
@@ -54,14 +60,42 @@ def attempt_history(*, user: User, quiz: Quiz) -> AttemptHistory:
 
 def attempt_allowed(*, user: User, quiz: Quiz, now: datetime | None = None,
                     history: AttemptHistory | None = None) -> None:
-    """Raise AttemptNotAllowed when the attempt limit or the cooldown stands in the way."""
+    """Raise AttemptNotAllowed when the exam window, the attempt limit or the cooldown stands in the way."""
+    now = now or timezone.now()
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptNotAllowed("not_open", quiz.opens_at)
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptNotAllowed("window_closed")
     history = history or attempt_history(user=user, quiz=quiz)
     if quiz.max_attempts and len(history.submitted_at) >= quiz.max_attempts:
         raise AttemptNotAllowed("max_attempts")
     if quiz.cooldown_minutes and history.submitted_at:
         retry_at = history.submitted_at[0] + timedelta(minutes=quiz.cooldown_minutes)
-        if retry_at > (now or timezone.now()):
+        if retry_at > now:
             raise AttemptNotAllowed("cooldown", retry_at)
+
+
+def exam_deadline(*, quiz: Quiz, user: User, started_at: datetime) -> datetime | None:
+    """When an attempt started now must end: the time limit or the window's close, whichever is
+    first, plus the learner's extension. None for a quiz without a time limit or close."""
+    ends = [moment for moment in (
+        quiz.time_limit_minutes and started_at + timedelta(minutes=quiz.time_limit_minutes), quiz.closes_at)
+        if moment]
+    if not ends:
+        return None
+    extra = TimeExtension.objects.filter(user=user, quiz=quiz).values_list("extra_minutes", flat=True).first()
+    return min(ends) + timedelta(minutes=extra or 0)
+
+
+def attempt_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """An open attempt whose deadline (and the grace after it) has passed: it is graded as saved."""
+    return (attempt.status == Attempt.Status.OPEN and attempt.deadline is not None
+            and (now or timezone.now()) > attempt.deadline + SUBMIT_GRACE)
+
+
+def attempt_questions(attempt: Attempt, current: list[Question]) -> list[Question]:
+    """What the attempt asks: its own paper when it keeps one, else the quiz's current questions."""
+    return paper_questions(attempt.paper, attempt.quiz_id) if attempt.paper else current
 
 
 def reveals_answers(quiz: Quiz, *, has_passed: bool) -> bool:
@@ -86,9 +120,22 @@ class QuestionView:
     text_html: str
     options: list[OptionView] = field(default_factory=list)
     response: str = ""
-    right: bool | None = None
+    credit: float | None = None  # 0 … 1 once graded
     answer_text: str = ""
     explanation_html: str = ""
+    feedback: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> bool | None:
+        return None if self.credit is None else self.credit >= 1
+
+    @property
+    def partial(self) -> bool:
+        return self.credit is not None and 0 < self.credit < 1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.credit or 0))
 
 
 def attempt_form(attempt: Attempt, questions: list[Question], data=None) -> list[QuestionView]:
@@ -109,7 +156,7 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
     for number, question in enumerate(questions, start=1):
         response = attempt.responses.get(question.key)
         view = QuestionView(question.key, question.kind, number, question.text_html,
-                            right=attempt.outcomes.get(question.key))
+                            credit=outcome_credit(attempt.outcomes.get(question.key)))
         chosen = _chosen_tokens(attempt, question, response)
         view.options = _options(attempt, question, chosen)
         view.response = _response_text(question, response)
@@ -120,8 +167,20 @@ def attempt_review(attempt: Attempt, questions: list[Question], *, reveal: bool)
                 option.correct = token_keys.get(option.value) in correct
             view.answer_text = answer_text(question)
             view.explanation_html = question.explanation_html
+            view.feedback = response_feedback(question, response)
         views.append(view)
     return views
+
+
+def outcome_credit(outcome) -> float | None:
+    """An attempt's stored outcome as a credit 0 … 1 (attempts graded before partial credit
+    stored True / False)."""
+    return None if outcome is None else float(outcome)
+
+
+def response_feedback(question: Question, response) -> list[str]:
+    key = question.answer_key(question.current_choices)
+    return grading.feedback(key, response, {c.key: c.feedback for c in question.current_choices})
 
 
 def _options(attempt: Attempt, question: Question, chosen: list[str]) -> list[OptionView]:
@@ -155,12 +214,14 @@ def _response_text(question: Question, response) -> str:
 
 def answer_text(question: Question) -> str:
     """The right answer in words, for review pages (never for an open attempt)."""
-    if question.kind == "numeric":
-        tolerance = question.answer["tolerance"]
-        spread = f" ± {tolerance}" if tolerance not in ("0", "0.0") else ""
-        return f"{question.answer['value']}{spread} {question.answer.get('unit', '')}".strip()
-    if question.kind == "text":
-        return " / ".join(question.answer["accepted"])
+    if question.kind in ("numeric", "text"):
+        best = [a for a in grading.answers(question.answer, question.kind)
+                if a.fraction == grading.FULL and a.value != grading.CATCH_ALL]
+        if question.kind == "text":
+            return " / ".join(a.value for a in best)
+        unit = question.answer.get("unit", "")
+        return " / ".join(f"{a.value}{f' ± {a.tolerance}' if a.tolerance else ''} {unit}".strip()
+                          for a in best)
     if question.kind == "truefalse":
         return _("True") if question.answer["value"] else _("False")
     return ""

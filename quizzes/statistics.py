@@ -2,12 +2,12 @@
 
 For every question *version* (a question whose meaning changed starts again):
 - attempts: graded attempts that showed this version;
-- facility: % of them that got it right;
-- discrimination index: the share right among the best 27% of those attempts (by quiz score)
-  minus the share right among the weakest 27% (-1 … 1; near 0 or negative means the question
+- facility: the mean credit of those attempts, in % (partial credit counts as its fraction);
+- discrimination index: the mean credit among the best 27% of those attempts (by quiz score)
+  minus the mean credit among the weakest 27% (-1 … 1; near 0 or negative means the question
   does not separate learners who know the material from those who do not);
 - how often each option was chosen (wrong options are the distractors); for numeric and text
-  questions, the wrong answers that several attempts gave.
+  questions, the answers short of full credit that several attempts gave.
 Questions that almost nobody (< 20%) or almost everybody (> 95%) gets right are flagged.
 """
 
@@ -68,7 +68,7 @@ class QuestionStats:
     text_html: str
     is_current: bool
     attempts: int
-    right: int
+    right: int  # attempts with full credit
     facility: float | None
     discrimination: float | None
     options: list[OptionCount] = field(default_factory=list)
@@ -94,12 +94,12 @@ def first_attempts(attempts: Iterable[AttemptRow]) -> list[AttemptRow]:
 
 def question_statistics(*, attempts: Iterable[AttemptRow], questions: list[QuestionInfo]) -> list[QuestionStats]:
     """Statistics per question version, in quiz order, newest version first."""
-    answered: dict[tuple[str, int], list[tuple[int, bool, object]]] = defaultdict(list)
+    answered: dict[tuple[str, int], list[tuple[int, float, object]]] = defaultdict(list)
     for row in attempts:
         for key, outcome in row.outcomes.items():
             version = row.layout.get(key, {}).get("version")
             if version is not None:
-                answered[(key, version)].append((row.score or 0, bool(outcome), row.responses.get(key)))
+                answered[(key, version)].append((row.score or 0, float(outcome), row.responses.get(key)))
     stats = []
     for question in sorted(questions, key=lambda q: q.order):
         versions = sorted({v for k, v in answered if k == question.key}, reverse=True)
@@ -108,33 +108,33 @@ def question_statistics(*, attempts: Iterable[AttemptRow], questions: list[Quest
     return stats
 
 
-def _version_stats(question: QuestionInfo, version: int, rows: list[tuple[int, bool, object]]) -> QuestionStats:
+def _version_stats(question: QuestionInfo, version: int, rows: list[tuple[int, float, object]]) -> QuestionStats:
     attempts = len(rows)
-    right = sum(correct for _, correct, _ in rows)
-    facility = round(100 * right / attempts, 1) if attempts else None
+    right = sum(credit >= 1 for _, credit, _ in rows)
+    facility = round(100 * sum(credit for _, credit, _ in rows) / attempts, 1) if attempts else None
     stats = QuestionStats(
         key=question.key, version=version, kind=question.kind, text_html=question.text_html,
         is_current=question.is_active and version == question.version, attempts=attempts, right=right,
         facility=facility, discrimination=discrimination_index(
-            [(score, correct) for score, correct, _ in rows]))
+            [(score, credit) for score, credit, _ in rows]))
     stats.options = _options(question, version, rows)
     if facility is not None:
         stats.flag = "hard" if facility < HARD_BELOW else ("easy" if facility > EASY_ABOVE else "")
     return stats
 
 
-def discrimination_index(rows: list[tuple[int, bool]]) -> float | None:
-    """Upper 27% minus lower 27% (by quiz score) share right; None with fewer than two attempts."""
+def discrimination_index(rows: list[tuple[int, float]]) -> float | None:
+    """Upper 27% minus lower 27% (by quiz score) mean credit; None with fewer than two attempts."""
     if len(rows) < 2:
         return None
     size = max(1, round(len(rows) * GROUP_SHARE))
     ranked = sorted(rows, key=lambda row: row[0], reverse=True)
-    upper = sum(correct for _, correct in ranked[:size])
-    lower = sum(correct for _, correct in ranked[-size:])
+    upper = sum(credit for _, credit in ranked[:size])
+    lower = sum(credit for _, credit in ranked[-size:])
     return round((upper - lower) / size, 2)
 
 
-def _options(question: QuestionInfo, version: int, rows: list[tuple[int, bool, object]]) -> list[OptionCount]:
+def _options(question: QuestionInfo, version: int, rows: list[tuple[int, float, object]]) -> list[OptionCount]:
     total = len(rows) or 1
     if question.kind in ("single", "multiple"):
         chosen = Counter()
@@ -144,11 +144,11 @@ def _options(question: QuestionInfo, version: int, rows: list[tuple[int, bool, o
                 for c in question.choices.get(version, [])]
     if question.kind == "truefalse":
         counts = Counter(response for _, _, response in rows)
-        truth = next((correct == (response is True) for _, correct, response in rows
+        truth = next(((credit >= 1) == (response is True) for _, credit, response in rows
                       if response is not None), True)
         return [OptionCount("true", truth, counts[True], round(100 * counts[True] / total, 1)),
                 OptionCount("false", not truth, counts[False], round(100 * counts[False] / total, 1))]
-    wrong = Counter(str(response).strip() for _, correct, response in rows
-                    if not correct and response is not None)
+    wrong = Counter(str(response).strip() for _, credit, response in rows
+                    if credit < 1 and response is not None)
     return [OptionCount(answer, False, count, round(100 * count / total, 1))
             for answer, count in wrong.most_common(TOP_WRONG_ANSWERS) if count >= MIN_ANSWER_COUNT]

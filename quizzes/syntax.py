@@ -24,6 +24,9 @@ class Phrase:
     def english(self) -> str:
         return self._fill(lambda text: text)
 
+    def __str__(self) -> str:  # inside a message not yet built with Problem.of: its English words
+        return self.english()
+
     def localised(self) -> str:
         return self._fill(gettext)
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import ReminderLog, ReminderOptOut, ReminderRule
+from .services import reminder_rule_delete, reminder_rule_save
 
 
 @admin.register(ReminderRule)
@@ -14,6 +15,16 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Rules with history are kept (deactivate instead): the log points at them.
         return obj is None or not obj.logs.exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        reminder_rule_save(rule=obj, actor=request.user, request=request)
+
+    def delete_model(self, request, obj) -> None:
+        reminder_rule_delete(rule=obj, actor=request.user, request=request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for rule in queryset:
+            reminder_rule_delete(rule=rule, actor=request.user, request=request)
 
 
 @admin.register(ReminderLog)

@@ -13,6 +13,8 @@ class ReminderKind(models.TextChoices):
     COMPLETED = "completed", _("Course completed")
     ESCALATION = "escalation", _("Escalation to the manager")
     HR_DIGEST = "hr_digest", _("Weekly HR digest")
+    CERT_EXPIRING = "cert_expiring", _("Certificate expires soon")
+    CERT_EXPIRED = "cert_expired", _("Certificate expired")
 
 
 class ReminderCategory(models.TextChoices):
@@ -23,6 +25,7 @@ class ReminderCategory(models.TextChoices):
     ACHIEVEMENTS = "achievements", _("Congratulations when I complete a course")
     ESCALATIONS = "escalations", _("My team members' long-overdue courses")
     DIGEST = "digest", _("Weekly overdue digest for HR")
+    CERTIFICATES = "certificates", _("My certificates about to expire or expired")
 
 
 KIND_CATEGORY = {
@@ -32,6 +35,8 @@ KIND_CATEGORY = {
     ReminderKind.COMPLETED: ReminderCategory.ACHIEVEMENTS,
     ReminderKind.ESCALATION: ReminderCategory.ESCALATIONS,
     ReminderKind.HR_DIGEST: ReminderCategory.DIGEST,
+    ReminderKind.CERT_EXPIRING: ReminderCategory.CERTIFICATES,
+    ReminderKind.CERT_EXPIRED: ReminderCategory.CERTIFICATES,
 }
 
 
@@ -43,7 +48,8 @@ class ReminderRule(models.Model):
     days = models.PositiveSmallIntegerField(
         _("days"), default=0,
         help_text=_("Before the due date: days before it. Overdue and escalation: days after it. "
-                    "Inactive: days without activity. Unused for completion and the digest."))
+                    "Inactive: days without activity. Certificate expires soon: days before expiry; "
+                    "expired: days after it. Unused for completion and the digest."))
     repeat_every_days = models.PositiveSmallIntegerField(
         _("repeat every (days)"), null=True, blank=True,
         help_text=_("Overdue only: send again every N days, up to the cap."))
@@ -69,8 +75,8 @@ class ReminderRule(models.Model):
         return KIND_CATEGORY[self.kind]
 
     def clean(self) -> None:
-        if self.kind in {ReminderKind.DUE_SOON, ReminderKind.INACTIVE, ReminderKind.ESCALATION} \
-                and not self.days:
+        if self.kind in {ReminderKind.DUE_SOON, ReminderKind.INACTIVE, ReminderKind.ESCALATION,
+                         ReminderKind.CERT_EXPIRING} and not self.days:
             raise ValidationError({"days": _("Give a number of days greater than zero.")})
         if self.kind == ReminderKind.OVERDUE and self.max_sends < 1:
             raise ValidationError({"max_sends": _("The cap must be at least 1.")})

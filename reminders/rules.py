@@ -51,6 +51,7 @@ class Facts:
     withdrawn: bool = False  # unassigned, assignment withdrawn, or left the cohort
     manager: Recipient | None = None
     certificate_code: str | None = None
+    certificate_valid_until: datetime | None = None  # of a live (not revoked) certificate
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ def enrollment_candidates(facts: Facts, rules: Sequence[ReminderRule], now: date
             candidate = _completed_candidate(rule, facts, now)
         elif rule.kind == ReminderKind.ESCALATION:
             candidate = _escalation_candidate(rule, facts, today)
+        elif rule.kind in (ReminderKind.CERT_EXPIRING, ReminderKind.CERT_EXPIRED):
+            candidate = _expiry_candidate(rule, rules, facts, now)
         else:
             continue
         if candidate is not None:
@@ -182,6 +185,30 @@ def _completed_candidate(rule: ReminderRule, facts: Facts, now: datetime) -> Can
     return Candidate(rule, facts.learner, "completed",
                      {"code": "completed", "date": local_today(facts.completed_at, facts.learner.timezone)
                       .isoformat()}, facts)
+
+
+def _expiry_candidate(rule: ReminderRule, rules: Sequence[ReminderRule], facts: Facts,
+                      now: datetime) -> Candidate | None:
+    """Once per validity period: a renewed certificate has a new expiry, hence a new period."""
+    expiry = facts.certificate_valid_until
+    if expiry is None or not facts.learner.accepts(rule.category):
+        return None
+    tz = facts.learner.timezone
+    expiry_day = local_today(expiry, tz)
+    reason = {"date": expiry_day.isoformat()}
+    if rule.kind == ReminderKind.CERT_EXPIRED:
+        if now < expiry + timedelta(days=rule.days):
+            return None
+        return Candidate(rule, facts.learner, f"expired:{expiry_day.isoformat()}",
+                         {**reason, "code": "cert_expired", "days": (local_today(now, tz) - expiry_day).days}, facts)
+    if now >= expiry:
+        return None
+    days_left = (expiry_day - local_today(now, tz)).days
+    covering = [r.days for r in rules if r.kind == ReminderKind.CERT_EXPIRING and r.is_active and r.days >= days_left]
+    if rule.days != min(covering, default=-1):
+        return None
+    return Candidate(rule, facts.learner, f"expiring:{expiry_day.isoformat()}",
+                     {**reason, "code": "cert_expiring", "days": days_left}, facts)
 
 
 def _escalation_candidate(rule: ReminderRule, facts: Facts, today: date) -> Candidate | None:
@@ -225,6 +252,11 @@ def reason_text(reason: dict) -> str:
     if code == "escalation":
         return ngettext("%(learner)s is %(days)s day overdue", "%(learner)s is %(days)s days overdue",
                         days) % reason
+    if code == "cert_expiring":
+        return ngettext("Certificate expires on %(date)s: %(days)s day left",
+                        "Certificate expires on %(date)s: %(days)s days left", days) % reason
+    if code == "cert_expired":
+        return gettext("Certificate expired on %(date)s") % reason
     if code == "hr_digest":
         return gettext("Weekly digest for %(week)s") % reason
     return ""

@@ -58,13 +58,16 @@ def _enrollments(now: datetime):
     live_member = CohortMember.objects.filter(cohort_id=OuterRef("assignment__cohort_id"),
                                               user_id=OuterRef("user_id"), left_at__isnull=True)
     certificate = Certificate.objects.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))
+    expiring = certificate.filter(revoked_at__isnull=True, valid_until__isnull=False)
     since = now - timedelta(days=COMPLETION_LOOKBACK_DAYS)
     people = [f"user__{name}" for name in PERSON_FIELDS] + [f"user__manager__{n}" for n in PERSON_FIELDS]
     return (Enrollment.objects
-            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=since))
+            .annotate(certificate_valid_until=Subquery(expiring.values("valid_until")[:1]))
+            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=since)
+                    | Q(certificate_valid_until__isnull=False))
             .filter(unassigned_at__isnull=True, course__archived_at__isnull=True)
             .annotate(in_cohort=Exists(live_member), certificate_code=Subquery(certificate.values("code")[:1]))
-            .values(*ENROLLMENT_FIELDS, *people, "in_cohort", "certificate_code"))
+            .values(*ENROLLMENT_FIELDS, *people, "in_cohort", "certificate_code", "certificate_valid_until"))
 
 
 def _person(row: dict, prefix: str, opt_outs: dict[int, frozenset[str]]) -> Recipient:
@@ -81,7 +84,8 @@ def _facts(row: dict, opt_outs: dict[int, frozenset[str]]) -> Facts:
                  course_title=row["course__title"], enrolled_at=row["enrolled_at"], due_date=row["due_date"],
                  last_activity_at=row["last_activity_at"], completed_at=row["completed_at"], withdrawn=withdrawn,
                  manager=_person(row, "user__manager__", opt_outs) if row["user__manager_id"] else None,
-                 certificate_code=row["certificate_code"])
+                 certificate_code=row["certificate_code"],
+                 certificate_valid_until=row["certificate_valid_until"])
 
 
 def fact_batches(*, now: datetime, batch_size: int = BATCH_SIZE,
@@ -197,7 +201,8 @@ def overdue_by_department(*, today: date) -> list[dict]:
 
 def preference_state(*, user: User) -> tuple[list[str], set[str]]:
     """Which categories this person can receive (offered) and which they switched off."""
-    offered = [ReminderCategory.DEADLINES, ReminderCategory.INACTIVITY, ReminderCategory.ACHIEVEMENTS]
+    offered = [ReminderCategory.DEADLINES, ReminderCategory.INACTIVITY, ReminderCategory.ACHIEVEMENTS,
+               ReminderCategory.CERTIFICATES]
     if user.reports.exists():
         offered.append(ReminderCategory.ESCALATIONS)
     if user.has_role("hr"):

@@ -22,10 +22,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from accounts.models import User
+from audit.services import audit_record
 
 from . import selectors
 from .emails import message_for
-from .models import ReminderCategory, ReminderLog, ReminderOptOut
+from .models import ReminderCategory, ReminderLog, ReminderOptOut, ReminderRule
 from .rules import Candidate, in_window, reason_text, zone
 
 logger = logging.getLogger(__name__)
@@ -261,3 +262,26 @@ def reminder_unsubscribe(*, user_id: int, category: str) -> bool:
 def tomorrow(now: datetime | None = None) -> datetime:
     """The same moment one day later, in the site's zone (for the HR preview)."""
     return ((now or timezone.now()).astimezone(zone(settings.TIME_ZONE)) + timedelta(days=1))
+
+
+RULE_FIELDS = ("name", "kind", "days", "repeat_every_days", "max_sends", "weekday", "is_active")
+
+
+@transaction.atomic
+def reminder_rule_save(*, rule: ReminderRule, actor: User, request=None) -> ReminderRule:
+    """Save a rule HR edited (admin) and record what changed: "reminder_rule.create" or ".change"."""
+    stored = ReminderRule.objects.filter(pk=rule.pk).values(*RULE_FIELDS).first() if rule.pk else None
+    rule.save()
+    after = {name: getattr(rule, name) for name in RULE_FIELDS}
+    if stored != after:
+        audit_record(actor=actor, action="reminder_rule.change" if stored else "reminder_rule.create",
+                     target=rule, before=stored, after=after, request=request)
+    return rule
+
+
+@transaction.atomic
+def reminder_rule_delete(*, rule: ReminderRule, actor: User, request=None) -> None:
+    """Delete a rule that never sent anything (the admin keeps rules with history)."""
+    audit_record(actor=actor, action="reminder_rule.delete", target=rule,
+                 before={name: getattr(rule, name) for name in RULE_FIELDS}, request=request)
+    rule.delete()

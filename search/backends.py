@@ -3,9 +3,10 @@
 PostgreSQL: a ``tsvector`` per section, written as a literal built here from the segmented words
 (title weight A, heading B, body D), so PostgreSQL's own parser and locale never re-cut Chinese
 text, matched through a GIN index and ranked with ``ts_rank_cd`` (cover density: terms close
-together rank higher; headings weigh far more than body text). SQLite: an FTS5 table with the same words as space-separated columns,
-ranked with ``bm25`` weighted 8 / 4 / 1. Query words are quoted lexemes in both, so nothing a
-person types (``"``, ``*``, ``NEAR``, ``-``, ``:``, ``'``) is ever read as an operator.
+together rank higher; headings weigh far more than body text). SQLite: an FTS5 table with the
+same words as space-separated columns, ranked with ``bm25`` weighted 8 / 4 / 1. Query words are
+quoted lexemes in both, so nothing a person types (``"``, ``*``, ``NEAR``, ``-``, ``:``, ``'``) is
+ever read as an operator.
 """
 
 from collections import defaultdict

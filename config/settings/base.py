@@ -271,6 +271,14 @@ EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "5"))
 EXPORT_EMAIL_BACKOFF_SECONDS = int(os.environ.get("EXPORT_EMAIL_BACKOFF_SECONDS", "60"))
 EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8"))
 
+# 学时: the share (percent) of a module's minutes of trusted active time a learner needs before the
+# module's credit hours count; a course's `credit_min_active` front matter overrides it. 0: none.
+CREDIT_MIN_ACTIVE_PERCENT = int(os.environ.get("CREDIT_MIN_ACTIVE_PERCENT", "0"))
+
+# The font embedded (as a subset) in HR's PDFs (学时证明, evidence packs): a fontconfig family or a
+# TTF/OTF/TTC file; it must cover Chinese (Debian: fonts-noto-cjk).
+PDF_FONT = os.environ.get("PDF_FONT", "Noto Sans CJK SC:style=Regular")
+
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
@@ -342,8 +350,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # httpx logs every request URL at INFO, and platform URLs carry access tokens.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # httpx logs every request URL at INFO, and platform URLs carry access tokens; fontTools logs
+    # each table it subsets for every certificate PDF.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 
@@ -360,3 +370,8 @@ FILE_UPLOAD_HANDLERS = ["config.uploads.BoundedUploadHandler"]
 
 # The 503 page shown while the database is unreachable asks clients to retry after this long.
 SERVICE_RETRY_AFTER_SECONDS = int(os.environ.get("SERVICE_RETRY_AFTER_SECONDS", "30"))
+
+# Fonts embedded in the certificate PDF: a fontconfig family (fc-match) or a TTF/OTF/TTC file path;
+# it must cover Chinese (Debian: fonts-noto-cjk).
+CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "Noto Sans CJK SC:style=Regular")
+CERTIFICATE_FONT_BOLD = os.environ.get("CERTIFICATE_FONT_BOLD", "Noto Sans CJK SC:style=Bold")

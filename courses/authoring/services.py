@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accounts.models import User
+from audit.services import audit_record
 from courses.models import Course, Module, ModuleRevision, Part
+from courses.revisions import course_revision_refresh
 from courses.services import (
     ContentInvalid,
     Neighbours,
@@ -107,6 +109,10 @@ def revision_publish(*, module: Module, text: str, base_id: int | None, author: 
         revision = revision_record(module=module, text=source.text, author=author, origin=origin,
                                    published=True, publish=latest, based_on=based_on or latest)
     course_positions_refresh(course=module.course)
+    _content_audit(action="content.publish", module=module, author=author,
+                   before={"revision": latest.number} if latest else None,
+                   after={"revision": revision.number, "origin": origin})
+    course_revision_refresh(course=module.course)
     return SaveOutcome(revision=revision)
 
 
@@ -130,6 +136,8 @@ def module_create(*, course: Course, part: Part, slug: str, title: str, author: 
                            objective=objective, heading=heading, body=body)
     result = module_upsert(course=course, part=part, source=module_source(text=text), author=author,
                            origin=Origin.CREATE, live=False)
+    _content_audit(action="content.module_create", module=result.module, author=author,
+                   after={"slug": slug, "part": part.slug, "revision": result.revision.number})
     return result.module
 
 
@@ -147,6 +155,9 @@ def module_reorder(*, module: Module, direction: int, author: User) -> bool:
     for moving in (first, second):
         _place(moving, moving.part, planned[moving.slug], author, planned)
     course_positions_refresh(course=module.course)
+    _content_audit(action="content.reorder", module=module, author=author,
+                   before={"order": planned[second.slug]}, after={"order": planned[first.slug]})
+    course_revision_refresh(course=module.course)
     return True
 
 
@@ -158,9 +169,19 @@ def module_move(*, module: Module, part: Part, author: User) -> bool:
         return False
     orders = Module.objects.live().filter(part=part).values_list("order", flat=True)
     order = max(orders, default=0) + 1
+    before = {"part": module.part.slug, "order": module.order}
     _place(module, part, order, author, {module.slug: order})
     course_positions_refresh(course=module.course)
+    _content_audit(action="content.move", module=module, author=author, before=before,
+                   after={"part": part.slug, "order": order})
+    course_revision_refresh(course=module.course)
     return True
+
+
+def _content_audit(*, action: str, module: Module, author: User, before: dict | None = None,
+                   after: dict | None = None) -> None:
+    audit_record(actor=author, action=action, target=module, before=before,
+                 after={"course": module.course.slug, **(after or {})})
 
 
 def _place(module: Module, part: Part, order: int, author: User, planned: dict[str, int]) -> None:

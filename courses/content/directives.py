@@ -5,7 +5,7 @@ rendering is in rendering.py."""
 import re
 from dataclasses import dataclass, field
 
-from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz
+from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz, plain_key_problems
 from quizzes.syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 from . import calculators
@@ -105,6 +105,8 @@ def _check_check(directive: Directive) -> list[Problem]:
     header = f"## [{kind}] check"
     questions, problems = parse_quiz([header, *directive.lines], directive.line)
     directive.question = questions[0] if questions else None
+    if directive.question is not None:
+        problems.extend(plain_key_problems(directive.question, "knowledge check"))
     return [_as_check(p) for p in problems]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from quizzes.grading import AnswerKey, InvalidResponse, clean_response, is_correct
-from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz
+from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz, plain_key_problems
 from quizzes.syntax import Phrase, Problem, ascii_form
 
 from .sanitise import render_inline, render_markdown
@@ -54,6 +54,7 @@ def parse_exercise(args: str, lines: list[str], first_line: int, line: int) -> t
         problems.append(Problem.of(line, "the exercise has no blanks; add '## [numeric] blank-id' with an "
                                    "'answer:' line and a '> …' explanation"))
     for blank in blanks:
+        problems.extend(plain_key_problems(blank, f"blank '{blank.key}'"))
         if blank.kind not in BLANK_KINDS:
             problems.append(Problem.of(blank.line, "blank '%(key)s' is %(kind)s; exercises take %(kinds)s blanks",
                                        key=blank.key, kind=blank.kind, kinds=", ".join(BLANK_KINDS)))

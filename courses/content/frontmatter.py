@@ -2,11 +2,15 @@
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import yaml
+from django.utils import timezone
 
 from quizzes.syntax import Phrase, Problem, ascii_form, fullwidth_chars
+
+from .durations import parse_duration
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
@@ -22,9 +26,16 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     slug: bool = False
+    moment: bool = False  # a date and time: ISO text or a YAML timestamp, read in the site's time zone
+    duration: bool = False
 
 
 COMMON = {"title": Field(str, required=True, maximum=200), "slug": Field(str, required=True, slug=True)}
+# 学时: hours may have a fraction (0.5), at most two decimals; the category groups them in HR's report.
+CREDIT_SETTINGS = {
+    "credit_hours": Field(float, minimum=0, maximum=100),
+    "credit_category": Field(str, maximum=50),
+}
 QUIZ_SETTINGS = {
     "pass_mark": Field(int, minimum=0, maximum=100),
     "max_attempts": Field(int, minimum=0, maximum=100),
@@ -32,7 +43,10 @@ QUIZ_SETTINGS = {
     "review": Field(str, choices=REVIEW_CHOICES),
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
-    "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+    "course": {**COMMON, **QUIZ_SETTINGS, **CREDIT_SETTINGS,
+               "pass_mark": Field(int, required=True, minimum=0, maximum=100),
+               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True),
+               "credit_min_active": Field(int, minimum=0, maximum=100),
                "language": Field(str, choices=CONTENT_LANGUAGES)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
@@ -41,13 +55,31 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "module": {
         **COMMON,
         **QUIZ_SETTINGS,
+        **CREDIT_SETTINGS,
         "order": Field(int, required=True, minimum=1, maximum=999),
         "minutes": Field(int, required=True, minimum=1, maximum=600),
         "objectives": Field(list, required=True, minimum=1, maximum=8),
         "pass_mark_reason": Field(str, maximum=300),
         "required": Field(bool),
+        "time_limit_minutes": Field(int, minimum=1, maximum=1440),
+        "opens_at": Field((str, datetime), moment=True),
+        "closes_at": Field((str, datetime), moment=True),
+        "recurring": Field(bool),
     },
 }
+MOMENT_EXAMPLE = "2026-12-01 09:00"
+
+
+def parse_moment(value: Any) -> datetime | None:
+    """An aware datetime from front matter ('2026-12-01 09:00', with an optional '+08:00'), or None."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[dict, list[Problem]]:
@@ -85,19 +117,52 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
             problems.append(Problem.of(line, "unknown field %(name)r (known fields: %(known)s)",
                                        name=name, known=known))
         elif error := _field_error(name, value, field):
-            problems.append(Problem.of(line, error.text, **error.params))
+            problems.append(Problem.of(line, error.text, **error.params) if isinstance(error, Phrase)
+                            else Problem(line, error))
     for name, field in schema.items():
         if field.required and name not in data:
             problems.append(Problem.of(fallback, "missing required field %(name)r", name=name))
     if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
         problems.append(Problem.of(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
                                    "'pass_mark_reason' saying why it differs from the course"))
-    return problems
+    opens, closes = parse_moment(data.get("opens_at")), parse_moment(data.get("closes_at"))
+    if opens and closes and closes <= opens:
+        problems.append(Problem(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
+    return problems + _validity_problems(data, key_lines)
 
 
-def _field_error(name: str, value: Any, field: Field) -> Phrase | None:
+def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
+    """The recertification window opens before expiry, so it needs a validity and must be shorter."""
+    window = data.get("recertify_within")
+    if not isinstance(window, str) or _field_error("recertify_within", window, Field(str, duration=True)):
+        return []
+    line = key_lines["recertify_within"]
+    valid_for = data.get("valid_for")
+    if valid_for is None:
+        return [Problem(line, "'recertify_within' needs 'valid_for': certificates that never expire "
+                        "are never renewed")]
+    if _field_error("valid_for", valid_for, Field(str, duration=True)):
+        return []
+    if parse_duration(window).approximate_days >= parse_duration(valid_for).approximate_days:
+        return [Problem(line, f"'recertify_within' ({window}) must be shorter than 'valid_for' ({valid_for})")]
+    return []
+
+
+def _field_error(name: str, value: Any, field: Field) -> Phrase | str | None:
+    if field.moment:
+        if parse_moment(value) is None:
+            return f"field {name!r} must be a date and time like '{MOMENT_EXAMPLE}', not {value!r}"
+        return None
+    if field.duration:
+        try:
+            parse_duration(value)
+        except ValueError as problem:
+            return f"field {name!r} must be a duration: {problem}, not {value!r}"
+        return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return Phrase("field %(name)r must be a whole number, not %(value)r", {"name": name, "value": value})
+    if field.kind is float:
+        return _number_error(name, value, field)
     if not isinstance(value, field.kind):
         return Phrase("field %(name)r must be %(kind)s, not %(value)r",
                       {"name": name, "kind": _type_name(field.kind), "value": value})
@@ -123,6 +188,18 @@ def _field_error(name: str, value: Any, field: Field) -> Phrase | None:
                           {"name": name, "minimum": field.minimum, "maximum": field.maximum})
         if not all(isinstance(item, str) and item.strip() for item in value):
             return Phrase("every item of %(name)r must be non-empty text", {"name": name})
+    return None
+
+
+def _number_error(name: str, value: Any, field: Field) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN != NaN
+        return f"field {name!r} must be a number such as 1 or 0.5, not {value!r}"
+    if field.minimum is not None and value < field.minimum:
+        return f"field {name!r} must be at least {field.minimum}"
+    if field.maximum is not None and value > field.maximum:
+        return f"field {name!r} must be at most {field.maximum}"
+    if round(value, 2) != value:
+        return f"field {name!r} has more than two decimals: {value!r}"
     return None
 
 

@@ -51,6 +51,10 @@ def test_organisation_looks_like_a_real_one(course, capsys):
     assert enrollments.filter(completed_at__isnull=True, last_activity_at__isnull=True).exists()
     scores = list(Attempt.objects.filter(user__in=people).values_list("score", flat=True))
     assert min(scores) < 80 <= max(scores)
+    from progress.selectors import course_seconds
+
+    certificate = Certificate.objects.filter(user__in=people).select_related("user").first()
+    assert certificate.total_seconds == course_seconds(user=certificate.user, course=certificate.course_id) > 0
 
 
 def test_second_run_without_reset_is_refused(course):

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from accounts.models import User
+from audit.models import AuditEntry
 from directory.models import DirectoryEntry
 
 TOKEN = "scim-test-token-0123456789"
@@ -118,3 +119,39 @@ def test_garbage_is_a_clear_400(scim, client):
                            HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 400 and response.json()["detail"] == "the body is not JSON"
     assert scim("post", "Users", {"schemas": []}).json()["detail"] == "userName is required"
+
+
+# The audit log: SCIM pushes are administrative changes (who: "SCIM", before → after). -----------
+
+def audit_entries(action: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=action).order_by("id"))
+
+
+def test_a_created_then_changed_user_records_before_and_after(scim):
+    user_id = scim("post", "Users", alice()).json()["id"]
+    (created,) = audit_entries("scim.user_save")
+    assert created.actor is None and created.actor_label == "SCIM" and created.before is None
+    assert created.after["email"] == "alice@corp.example" and created.after["job_title"] == "Ops lead"
+    assert scim("put", f"Users/{user_id}", alice(title="Ops director")).status_code == 200
+    changed = audit_entries("scim.user_save")[-1]
+    assert changed.before["job_title"] == "Ops lead" and changed.after["job_title"] == "Ops director"
+    scim("put", f"Users/{user_id}", alice(title="Ops director"))
+    assert len(audit_entries("scim.user_save")) == 2  # nothing changed: nothing recorded
+
+
+def test_deleting_a_user_records_the_deactivation(scim):
+    user_id = scim("post", "Users", alice()).json()["id"]
+    scim("delete", f"Users/{user_id}")
+    (entry,) = audit_entries("directory.deactivate")
+    assert entry.target_id == str(User.objects.get(email="alice@corp.example").pk)
+
+
+def test_groups_saved_and_removed_are_recorded_with_members(scim):
+    alice_id = scim("post", "Users", alice()).json()["id"]
+    group_id = scim("post", "Groups", {"displayName": "Warehouse", "members": [{"value": alice_id}]}).json()["id"]
+    user = User.objects.get(email="alice@corp.example")
+    (saved,) = audit_entries("scim.group_save")
+    assert saved.before is None and saved.after == {"name": "Warehouse", "removed": False, "members": [user.pk]}
+    scim("delete", f"Groups/{group_id}")
+    (removed,) = audit_entries("scim.group_delete")
+    assert removed.before["members"] == [user.pk] and removed.after is None

@@ -13,8 +13,8 @@ CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]+")
 ALLOWED = {
     # The language menu names each language in itself, so everyone can find their own.
     "templates/partials/_language.html": {"简体中文"},
-    # The certificate page reproduces the certificate as issued (bilingual, like its PDF).
-    "templates/progress/certificate.html": {"结业证书", "兹证明", "已完成课程全部必修模块并通过测验"},
+    # The 学时证明 (statement of credit hours) as issued, beside its English title, like its PDF.
+    "templates/hr/credit_statement.html": {"学时证明"},
 }
 TEMPLATE_TRANSLATED = re.compile(
     r"\{%\s*(?:blocktrans|blocktranslate)\b.*?%\}.*?\{%\s*(?:endblocktrans|endblocktranslate)\s*%\}"

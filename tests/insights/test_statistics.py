@@ -73,3 +73,12 @@ def test_discrimination_index_compares_top_and_bottom_27_percent(rows, expected)
 def test_first_attempts_keeps_each_learners_earliest():
     rows = [row(1, 0, {}, minutes=5), row(1, 100, {}, minutes=1), row(2, 50, {}, minutes=3)]
     assert sorted((r.user_id, r.score) for r in first_attempts(rows)) == [(1, 100), (2, 50)]
+
+
+def test_partial_credit_counts_as_its_fraction_in_facility_and_discrimination():
+    credits = [1, 1, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 0]
+    rows = [row(u, 100 - 10 * u, {"num": ("5", credit)}) for u, credit in enumerate(credits)]
+    (num,) = question_statistics(attempts=rows, questions=QUESTIONS)
+    assert (num.attempts, num.right, num.facility) == (10, 2, 40.0)
+    assert num.discrimination == round((1 + 1 + 0.5 - 0) / 3, 2)
+    assert [(o.label, o.count) for o in num.options] == [("5", 8)]  # short of full credit

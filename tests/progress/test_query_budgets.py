@@ -25,7 +25,7 @@ READ = 8
 # rollups, the certificate check once complete, and the transaction's SAVEPOINT/RELEASE.
 QUIZ_SUBMIT = 12
 OUTLINE = 7
-DASHBOARD = 10
+DASHBOARD = 10  # ... with the modules to learn again (retraining)
 
 
 def counted(client, method: str, url: str, data=None, expected: int | None = None) -> int:

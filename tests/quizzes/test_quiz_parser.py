@@ -66,7 +66,7 @@ def test_every_question_type_parses_into_answer_data():
         ("## [single] a\nQ?\n- [x] x\n- [ ] y", "10: question 'a' has no explanation"),
         ("## [single] a\n- [x] x\n- [ ] y\n> e", "10: question 'a' has no question text"),
         ("## [single] a\nQ?\n- [x] only\n> e", "10: question 'a' needs at least two choices"),
-        ("## [text] a\nQ?\n> e", "10: question 'a' needs exactly one 'answer:' line"),
+        ("## [text] a\nQ?\n> e", "10: question 'a' needs at least one 'answer:' line"),
         ("## [single] a\nQ?\n-[x] x\n- [ ] y\n> e", "12: a choice must start with '- [x] '"),
         ("stray text\n## [single] a\nQ?\n- [x] x\n- [ ] y\n> e", "10: text before the first question"),
         ("## ［single］ a\nQ?", "10: full-width character(s) '［］' in a question header"),

@@ -31,9 +31,9 @@ def test_a_learner_switches_categories_off_and_on(learner_client, learner):
                                                                "category_inactivity": "on"}, follow=True)
     assert response.status_code == 200
     assert set(ReminderOptOut.objects.filter(user=learner).values_list("category", flat=True)) == {
-        "deadlines", "achievements"}
+        "deadlines", "achievements", "certificates"}
     learner_client.post("/reminders/preferences/", {"category_deadlines": "on", "category_inactivity": "on",
-                                                    "category_achievements": "on"})
+                                                    "category_achievements": "on", "category_certificates": "on"})
     learner.refresh_from_db()
     assert not ReminderOptOut.objects.filter(user=learner).exists() and learner.reminder_opt_in is False
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_course_library'),
+        ('courses', '0006_merge_validity_and_credit_hours'),
     ]
 
     operations = [
