@@ -178,7 +178,7 @@ def _check_calculator_result(directive: Directive) -> list[Problem]:
     try:
         directive.result = calculators.compute(kind, calculators.with_defaults(kind, directive.params))
     except calculators.CalculatorError as error:
-        return [Problem(directive.line, f"{kind} calculator: {error}")]
+        return [Problem.of(directive.line, "%(kind)s calculator: %(error)s", kind=kind, error=error.phrase)]
     expected = directive.params.get("expect")
     if expected and expected[0][0] != directive.result:
         return [Problem.of(directive.line, "%(kind)s calculator gives %(result)s for these inputs, but 'expect' "

@@ -118,22 +118,26 @@ def render_sources(sources: list[SourceFile], library: Library | None = None) ->
     problems = []
     for source, outcome in zip(sources, outcomes, strict=True):
         if isinstance(outcome, Overrun):
-            problems.append([Problem(source.doc.body_first_line, overrun_message(outcome))])
+            reason = overrun_message(outcome)
+            problems.append([Problem.of(source.doc.body_first_line, reason.text, **reason.params)])
         else:
             source.rendered = outcome
             problems.append([])
     return problems
 
 
-def overrun_message(overrun: Overrun) -> str:
-    advice = "simplify the text or split the module"
-    return {
-        "time": f"rendering this text takes longer than {settings.CONTENT_RENDER_SECONDS:g} s, the "
-                f"limit; {advice}",
-        "memory": f"rendering this text needs more than {settings.CONTENT_RENDER_MEMORY_MB} MB, the "
-                  f"limit; {advice}",
-        "recursion": f"the text is nested too deeply to render; {advice}",
-    }.get(overrun.kind, f"the text cannot be rendered ({overrun.detail or overrun.kind}); {advice}")
+def overrun_message(overrun: Overrun) -> Phrase:
+    advice = Phrase("simplify the text or split the module")
+    if overrun.kind == "time":
+        return Phrase("rendering this text takes longer than %(seconds)s s, the limit; %(advice)s",
+                      {"seconds": f"{settings.CONTENT_RENDER_SECONDS:g}", "advice": advice})
+    if overrun.kind == "memory":
+        return Phrase("rendering this text needs more than %(mb)s MB, the limit; %(advice)s",
+                      {"mb": settings.CONTENT_RENDER_MEMORY_MB, "advice": advice})
+    if overrun.kind == "recursion":
+        return Phrase("the text is nested too deeply to render; %(advice)s", {"advice": advice})
+    return Phrase("the text cannot be rendered (%(detail)s); %(advice)s",
+                  {"detail": overrun.detail or overrun.kind, "advice": advice})
 
 
 def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
