@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizzes.parser import KEY_RE
-from quizzes.syntax import Problem, parse_number
+from quizzes.syntax import Phrase, Problem, parse_number
 
 ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002", "\\{": "\ue003",
            "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
@@ -45,7 +45,9 @@ class _Question:
 
 
 class _Unreadable(ValueError):
-    pass
+    def __init__(self, text: str, **params):
+        self.phrase = Phrase(text, params)
+        super().__init__(self.phrase.english())
 
 
 def gift_to_quiz(source: str, *, taken_keys: set[str] | frozenset[str] = frozenset()) -> GiftResult:
@@ -57,7 +59,7 @@ def gift_to_quiz(source: str, *, taken_keys: set[str] | frozenset[str] = frozens
         try:
             question = _question(block)
         except _Unreadable as problem:
-            result.problems.append(Problem(start, str(problem)))
+            result.problems.append(Problem.of(start, problem.phrase.text, **problem.phrase.params))
             continue
         key = _key(_title(block), taken, len(blocks) + 1)
         blocks.append(_format(key, question))
@@ -187,12 +189,12 @@ def _numeric(answers: str) -> _Question:
     if match := RANGE_RE.match(value):
         low, high = parse_number(match["low"]), parse_number(match["high"])
         if low is None or high is None or low > high:
-            raise _Unreadable(f"numeric range {value!r} is not 'low..high'")
+            raise _Unreadable("numeric range %(value)r is not 'low..high'", value=value)
         answer = f"{(low + high) / 2} ± {(high - low) / 2}"
     else:
         number, _, tolerance = value.partition(":")
         if parse_number(number) is None or (tolerance and parse_number(tolerance) is None):
-            raise _Unreadable(f"numeric answer {value!r} is not 'value' or 'value:tolerance'")
+            raise _Unreadable("numeric answer %(value)r is not 'value' or 'value:tolerance'", value=value)
         answer = f"{number.strip()} ± {tolerance.strip()}" if tolerance.strip() else number.strip()
     return _Question("numeric", "", [f"answer: {answer}"], feedback)
 
