@@ -34,6 +34,9 @@ class Course(SourceTracked):
     cooldown_minutes = models.PositiveIntegerField(default=0)
     review = models.CharField(max_length=20, choices=ReviewPolicy.choices,
                               default=ReviewPolicy.AFTER_ATTEMPT)
+    # The language the course text is written in (front matter ``language``), marked as its pages' lang;
+    # the interface around it keeps the reader's language.
+    language = models.CharField(max_length=10, default="zh-Hans")
     # 学时: the credit hours of a module that sets none, the category they count under, and the share
     # (percent) of a module's minutes of trusted active time needed before its credit counts
     # (None: settings.CREDIT_MIN_ACTIVE_PERCENT).

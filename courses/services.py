@@ -136,21 +136,22 @@ def module_problems(*, source: SourceFile, neighbours: Neighbours, module: Modul
     if bank is not None and source.doc.draw_rules:
         problems += rule_problems(source.doc.draw_rules, bank)
     if library is not None:
-        problems += [Problem(d.line, f"no template {d.args!r} in this course") for d in source.doc.directives
+        problems += [Problem.of(d.line, "no template %(slug)r in this course", slug=d.args)
+                     for d in source.doc.directives
                      if d.name == "resource" and d.args and d.args not in library.resources]
     problems = problems or source_render(source, library)  # the render needs a clean text
     slug, order = source.doc.meta.get("slug"), source.doc.meta.get("order")
     if module is not None and isinstance(slug, str) and slug != module.slug:
-        problems.append(Problem(front_matter_line(source.text, "slug"),
-                                f"the slug is this module's identity (learner progress hangs on it); "
-                                f"keep it as {module.slug!r} or create a new module"))
+        problems.append(Problem.of(front_matter_line(source.text, "slug"),
+                                   "the slug is this module's identity (learner progress hangs on it); "
+                                   "keep it as %(slug)r or create a new module", slug=module.slug))
     elif slug in neighbours.slugs:
-        problems.append(Problem(front_matter_line(source.text, "slug"),
-                                f"slug {slug!r} is already used by another module of this course"))
+        problems.append(Problem.of(front_matter_line(source.text, "slug"),
+                                   "slug %(slug)r is already used by another module of this course", slug=slug))
     if isinstance(order, int) and order in neighbours.orders:
-        problems.append(Problem(front_matter_line(source.text, "order"),
-                                f"order {order} is already used by module {neighbours.orders[order]!r} "
-                                "in this part"))
+        problems.append(Problem.of(front_matter_line(source.text, "order"),
+                                   "order %(order)s is already used by module %(other)r in this part",
+                                   order=order, other=neighbours.orders[order]))
     return sorted(set(problems))
 
 
@@ -184,7 +185,7 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     bank = None if origin == Origin.IMPORT else bank_candidates_for(course=course)
     problems = module_problems(source=source, neighbours=neighbours, module=module, library=library, bank=bank)
     if problems:
-        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message, p.phrase) for p in problems])
     module = module or Module(course=course, slug=source.slug, position=position or 0)
     if live and _is_current(module, source, force) and module.part_id == part.pk:
         if position is not None and module.position != position:
@@ -318,6 +319,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.max_attempts = meta.get("max_attempts", 0)
         course.cooldown_minutes = meta.get("cooldown_minutes", 0)
         course.review = meta.get("review", "after_attempt")
+        course.language = meta.get("language", "zh-Hans")
         course.valid_for = str(parse_duration(meta["valid_for"])) if "valid_for" in meta else ""
         course.recertify_within = (str(parse_duration(meta["recertify_within"]))
                                    if "recertify_within" in meta else "")
@@ -434,7 +436,7 @@ def _part_import(course: Course, part: Part | None, source: PartSource,
 def _rendered(source: SourceFile, library: Library | None = None) -> Rendered:
     """What validation rendered (content_import and module_problems render every valid text)."""
     if source.rendered is None and (problems := source_render(source, library)):
-        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message) for p in problems])
+        raise ContentInvalid([ContentProblem(str(source.path), p.line, p.message, p.phrase) for p in problems])
     return source.rendered
 
 

@@ -36,6 +36,10 @@ BOM = "\ufeff"
 # Characters that make Excel, LibreOffice or Google Sheets start a formula (or DDE), incl. the
 # full-width and dash variants; a leading tab/CR/NUL can hide one of them.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "–", "—", "＝", "＋", "－", "＠")
+XLSX_DATE = "yyyy-mm-dd"
+XLSX_DATETIME = "yyyy-mm-dd hh:mm"
+XLSX_INTEGER = "0"
+XLSX_DECIMAL = "0.00"
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期",
                  "left": "离职"}
@@ -129,7 +133,7 @@ def matrix_rows(filters: ReportFilters, course: Course) -> Iterator[list]:
 
 
 def write_xlsx(rows: Iterable[list], target) -> int:
-    """Write-only workbook; every cell is typed as a string, so nothing becomes a formula."""
+    """Write-only workbook; a cell is a date, a number or a string, so nothing becomes a formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("report")
     count = -1
@@ -141,16 +145,20 @@ def write_xlsx(rows: Iterable[list], target) -> int:
 
 
 def xlsx_cell(sheet, value: object) -> WriteOnlyCell:
-    """Numbers and dates as real cells a spreadsheet can sum and sort, with a number format."""
+    """Dates and numbers as real cells with a number format (they sort, sum and filter as such);
+    everything else as text."""
     cell = WriteOnlyCell(sheet)
-    if isinstance(value, Decimal):
-        cell.value, cell.number_format = float(value), "0.00"
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell.value, cell.number_format = local.replace(tzinfo=None), XLSX_DATETIME
         return cell
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        cell.value = value
+    if isinstance(value, date):
+        cell.value, cell.number_format = value, XLSX_DATE
         return cell
-    if isinstance(value, date) and not isinstance(value, datetime):
-        cell.value, cell.number_format = value, "yyyy-mm-dd"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        whole = isinstance(value, int)
+        cell.value = value if whole else float(value)
+        cell.number_format = XLSX_INTEGER if whole else XLSX_DECIMAL
         return cell
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would read a leading "=" as a formula; force text

@@ -102,8 +102,8 @@ def _numeric_spec(spec: str, line: int, problems: list[Problem]) -> tuple[str, s
     match = NUMERIC_RE.match(spec)
     number = parse_number(match["value"]) if match else None
     if number is None:
-        problems.append(Problem(line, f"numeric answer {spec!r} is not a number "
-                                "(write e.g. 'answer: 190 ± 0.5 %')"))
+        problems.append(Problem.of(line, "numeric answer %(value)r is not a number "
+                                   "(write e.g. 'answer: 190 ± 0.5 %%')", value=spec))
         return None
     tolerance = Decimal(0)
     if match["tolerance"] is not None:

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from .answer_syntax import AnswerLine, numeric_answer, percent_fraction, text_answer, truefalse_answer
 from .draws import DIFFICULTIES, DIFFICULTY_RE, TAGS_RE, parse_tags
-from .syntax import Problem, ascii_form, fullwidth_chars
+from .syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "text")
 CHOICE_TYPES = ("single", "multiple")
@@ -96,8 +96,8 @@ def parse_quiz(lines: list[str], first_line: int) -> tuple[list[ParsedQuestion],
             _fullwidth_syntax(line.strip(), number, problems)
         elif current is None:
             if line.strip():
-                problems.append(Problem(number, "text before the first question header "
-                                        "(expected a line like '## [single] question-id')"))
+                problems.append(Problem.of(number, "text before the first question header "
+                                           "(expected a line like '## [single] question-id')"))
         else:
             body.append((number, line))
     if current is not None:
@@ -111,23 +111,23 @@ def _header(line: str, number: int, problems: list[Problem]) -> ParsedQuestion |
     if not match:
         wide = fullwidth_chars(line)
         if wide and HEADER_RE.match(ascii_form(line)):
-            problems.append(Problem(number, f"full-width character(s) {wide!r} in a question "
-                                    "header; type them in ASCII, e.g. '## [single] my-id'"))
+            problems.append(Problem.of(number, "full-width character(s) %(wide)r in a question "
+                                       "header; type them in ASCII, e.g. '## [single] my-id'", wide=wide))
         else:
-            problems.append(Problem(number, "question header must look like '## [type] id' "
-                                    f"with type one of {', '.join(QUESTION_TYPES)}"))
+            problems.append(Problem.of(number, "question header must look like '## [type] id' "
+                                       "with type one of %(types)s", types=", ".join(QUESTION_TYPES)))
         return None
     kind, key, rest = match["kind"].strip(), match["key"], match["rest"]
     if kind not in QUESTION_TYPES:
-        problems.append(Problem(number, f"unknown question type {kind!r}; "
-                                f"use one of {', '.join(QUESTION_TYPES)}"))
+        problems.append(Problem.of(number, "unknown question type %(kind)r; use one of %(types)s",
+                                   kind=kind, types=", ".join(QUESTION_TYPES)))
         return None
     if not KEY_RE.match(key):
-        problems.append(Problem(number, f"question id {key!r} must be 1–50 lowercase letters, "
-                                "digits or '-' (it keeps past attempts attached when you edit)"))
+        problems.append(Problem.of(number, "question id %(key)r must be 1–50 lowercase letters, "
+                                   "digits or '-' (it keeps past attempts attached when you edit)", key=key))
         return None
     if rest:
-        problems.append(Problem(number, f"unexpected text after the question id: {rest!r}"))
+        problems.append(Problem.of(number, "unexpected text after the question id: %(rest)r", rest=rest))
     return ParsedQuestion(key=key, kind=kind, line=number)
 
 
@@ -139,8 +139,8 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
     for number, line in body:
         stripped = line.strip()
         if explanation and not stripped.startswith(">") and stripped:
-            problems.append(Problem(number, "text after the explanation; the explanation ('> …') "
-                                    "must be the last part of a question"))
+            problems.append(Problem.of(number, "text after the explanation; the explanation ('> …') "
+                                       "must be the last part of a question"))
         elif last is not None and not explanation and (m := FEEDBACK_RE.match(line)):
             _add_feedback(last, m["text"].strip())
         elif m := CHOICE_RE.match(stripped):
@@ -161,8 +161,8 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
                                     "(wrong) or a weight such as '- [50%] ', followed by its text"))
         elif question.choices or answers:
             if stripped:
-                problems.append(Problem(number, "question text must come before the choices "
-                                        "or the answer line"))
+                problems.append(Problem.of(number, "question text must come before the choices "
+                                           "or the answer line"))
         else:
             text_lines.append(line)
     question.text = "\n".join(text_lines).strip()
@@ -202,25 +202,25 @@ def _fullwidth_syntax(stripped: str, number: int, problems: list[Problem]) -> bo
     for pattern, example in ((CHOICE_RE, "- [x] text"), (ANSWER_RE, "answer: 42"),
                              (EXPLANATION_RE, "> explanation")):
         if pattern.match(ascii_line) and not pattern.match(stripped):
-            problems.append(Problem(number, f"full-width character(s) {wide!r} where the syntax "
-                                    f"needs ASCII; write it like '{example}'"))
+            problems.append(Problem.of(number, "full-width character(s) %(wide)r where the syntax "
+                                       "needs ASCII; write it like '%(example)s'", wide=wide, example=example))
             return True
     return False
 
 
 def _check_question(question: ParsedQuestion, answers: list[AnswerLine], problems: list[Problem]) -> None:
-    where = f"question '{question.key}'"
+    where = Phrase("question '%(key)s'", {"key": question.key})
     if not question.text:
-        problems.append(Problem(question.line, f"{where} has no question text"))
+        problems.append(Problem.of(question.line, "%(where)s has no question text", where=where))
     if not question.explanation:
-        problems.append(Problem(question.line, f"{where} has no explanation (add '> …' lines "
-                                "that say why the right answer is right)"))
+        problems.append(Problem.of(question.line, "%(where)s has no explanation (add '> …' lines "
+                                   "that say why the right answer is right)", where=where))
     if question.kind in CHOICE_TYPES:
         _check_choices(question, answers, problems)
         return
     if question.choices:
-        problems.append(Problem(question.choices[0].line,
-                                f"{where} is {question.kind}; it takes an 'answer:' line, not choices"))
+        problems.append(Problem.of(question.choices[0].line, "%(where)s is %(kind)s; it takes an 'answer:' line, "
+                                   "not choices", where=where, kind=question.kind))
     if not answers:
         needed = "exactly one" if question.kind == "truefalse" else "at least one"
         problems.append(Problem(question.line, f"{where} needs {needed} 'answer:' line"))
@@ -230,15 +230,15 @@ def _check_question(question: ParsedQuestion, answers: list[AnswerLine], problem
 
 
 def _check_choices(question: ParsedQuestion, answers: list[AnswerLine], problems: list[Problem]) -> None:
-    where = f"question '{question.key}'"
+    where = Phrase("question '%(key)s'", {"key": question.key})
     if answers:
-        problems.append(Problem(answers[0].line, f"{where} is a choice question; mark the right "
-                                "choice with '- [x]' instead of an 'answer:' line"))
+        problems.append(Problem.of(answers[0].line, "%(where)s is a choice question; mark the right "
+                                   "choice with '- [x]' instead of an 'answer:' line", where=where))
     if len(question.choices) < 2:
-        problems.append(Problem(question.line, f"{where} needs at least two choices"))
+        problems.append(Problem.of(question.line, "%(where)s needs at least two choices", where=where))
     if len(question.choices) > MAX_CHOICES:
-        problems.append(Problem(question.choices[MAX_CHOICES].line,
-                                f"{where} has more than {MAX_CHOICES} choices"))
+        problems.append(Problem.of(question.choices[MAX_CHOICES].line, "%(where)s has more than %(count)s choices",
+                                   where=where, count=MAX_CHOICES))
     if question.kind == "single":
         _check_single(question, where, problems)
     else:
@@ -246,33 +246,35 @@ def _check_choices(question: ParsedQuestion, answers: list[AnswerLine], problems
     seen: set[str] = set()
     for choice in question.choices:
         if not choice.text:
-            problems.append(Problem(choice.line, f"{where} has an empty choice"))
+            problems.append(Problem.of(choice.line, "%(where)s has an empty choice", where=where))
         elif choice.text in seen:
-            problems.append(Problem(choice.line, f"{where} repeats the choice {choice.text!r}"))
+            problems.append(Problem.of(choice.line, "%(where)s repeats the choice %(text)r",
+                                       where=where, text=choice.text))
         seen.add(choice.text)
 
 
-def _check_single(question: ParsedQuestion, where: str, problems: list[Problem]) -> None:
+def _check_single(question: ParsedQuestion, where: Phrase, problems: list[Problem]) -> None:
     """Full marks for one option; others may earn part of the marks (or cost, floored at 0)."""
     for choice in question.choices:
         choice.correct = choice.fraction == 1
     right = sum(choice.correct for choice in question.choices)
     if right == 0:
-        problems.append(Problem(question.line, f"{where} has no right answer; mark one with '- [x]'"
-                                + (" (a single choice needs one option worth 100%)"
-                                   if any(c.weighted for c in question.choices) else "")))
+        problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'"
+                                   + (" (a single choice needs one option worth 100%%)"
+                                      if any(c.weighted for c in question.choices) else ""), where=where))
     elif right > 1:
-        problems.append(Problem(question.line, f"{where} is single choice but marks {right} right "
-                                "answers; use [multiple] or leave one '- [x]'"))
+        problems.append(Problem.of(question.line, "%(where)s is single choice but marks %(right)s right "
+                                   "answers; use [multiple] or leave one '- [x]'", where=where, right=right))
 
 
-def _check_multiple(question: ParsedQuestion, where: str, problems: list[Problem]) -> None:
+def _check_multiple(question: ParsedQuestion, where: Phrase, problems: list[Problem]) -> None:
     """Plain marks: exactly the [x] set earns the marks. Weights: the chosen shares add up."""
     for choice in question.choices:
         choice.correct = choice.fraction > 0
     if not any(choice.weighted for choice in question.choices):
         if not any(choice.correct for choice in question.choices):
-            problems.append(Problem(question.line, f"{where} has no right answer; mark one with '- [x]'"))
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'",
+                                       where=where))
         return
     question.answer = {"partial": True}
     marked = next((c for c in question.choices if not c.weighted and c.correct), None)
@@ -297,11 +299,11 @@ def plain_key_problems(question: ParsedQuestion, where: str) -> list[Problem]:
 
 def _check_quiz(questions: list[ParsedQuestion], first_line: int, problems: list[Problem]) -> None:
     if len(questions) > MAX_QUESTIONS:
-        problems.append(Problem(questions[MAX_QUESTIONS].line,
-                                f"a quiz may hold at most {MAX_QUESTIONS} questions"))
+        problems.append(Problem.of(questions[MAX_QUESTIONS].line, "a quiz may hold at most %(count)s questions",
+                                   count=MAX_QUESTIONS))
     seen: dict[str, int] = {}
     for question in questions:
         if question.key in seen:
-            problems.append(Problem(question.line, f"question id '{question.key}' is already used "
-                                    f"on line {seen[question.key]}; ids must be unique in a module"))
+            problems.append(Problem.of(question.line, "question id '%(key)s' is already used on line %(line)s; "
+                                       "ids must be unique in a module", key=question.key, line=seen[question.key]))
         seen.setdefault(question.key, question.line)

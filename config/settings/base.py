@@ -26,6 +26,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The product name in account emails ([name] subjects, sign-off); a migration writes it and SITE_URL's
+# host into the Sites row allauth reads (accounts/migrations/0004_site_from_settings.py).
+SITE_NAME = os.environ.get("SITE_NAME", "Ops Academy 运营学院")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -206,6 +209,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format per language (config/formats/<locale>/)
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from quizzes.parser import KEY_RE
-from quizzes.syntax import Problem, parse_number
+from quizzes.syntax import Phrase, Problem, parse_number
 
 ESCAPES = {"\\\\": "\ue006", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002", "\\{": "\ue003",
            "\\}": "\ue004", "\\:": "\ue005", "\\n": "\n"}
@@ -53,7 +53,9 @@ class _Question:
 
 
 class _Unreadable(ValueError):
-    pass
+    def __init__(self, text: str, **params):
+        self.phrase = Phrase(text, params)
+        super().__init__(self.phrase.english())
 
 
 def gift_to_quiz(source: str, *, taken_keys: set[str] | frozenset[str] = frozenset()) -> GiftResult:
@@ -65,7 +67,7 @@ def gift_to_quiz(source: str, *, taken_keys: set[str] | frozenset[str] = frozens
         try:
             question = _question(block, markers)
         except _Unreadable as problem:
-            result.problems.append(Problem(start, str(problem)))
+            result.problems.append(Problem.of(start, problem.phrase.text, **problem.phrase.params))
             continue
         key = _key(_title(block), taken, len(blocks) + 1)
         blocks.append(_format(key, question))
@@ -261,15 +263,15 @@ def _numeric_value(value: str) -> str:
     if match := RANGE_RE.match(value):
         low, high = parse_number(match["low"]), parse_number(match["high"])
         if low is None or high is None or low > high:
-            raise _Unreadable(f"numeric range {value!r} is not 'low..high'")
+            raise _Unreadable("numeric range %(value)r is not 'low..high'", value=value)
         return f"{low}..{high}"
     number, _, tolerance = value.partition(":")
     if parse_number(number) is None or (tolerance.strip() and parse_number(tolerance) is None):
-        raise _Unreadable(f"numeric answer {value!r} is not 'value' or 'value:tolerance'")
+        raise _Unreadable("numeric answer %(value)r is not 'value' or 'value:tolerance'", value=value)
     try:
         spread = abs(Decimal(tolerance.strip())) if tolerance.strip() else Decimal(0)
     except InvalidOperation:
-        raise _Unreadable(f"numeric answer {value!r} has an unreadable tolerance") from None
+        raise _Unreadable("numeric answer %(value)r has an unreadable tolerance", value=value) from None
     return f"{number.strip()} ± {spread}" if spread else number.strip()
 
 

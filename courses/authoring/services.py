@@ -67,7 +67,7 @@ def _conflict(module: Module, base_id: int | None) -> Conflict | None:
 
 
 def _as_problems(error: ContentInvalid) -> list[Problem]:
-    return [Problem(p.line, p.message) for p in error.problems]
+    return [Problem(p.line, p.message, p.phrase) for p in error.problems]
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required
 from courses.services import ContentInvalid, module_source
+from quizzes.answer_syntax import TRUE_WORDS
 
 from . import selectors, services
 from .diff import diff_stats, line_diff
@@ -66,7 +67,7 @@ def module_new(request, course_slug: str):
                 heading=_("Introduction"), body=_("Write the module text here."))
         except ContentInvalid as error:
             for problem in error.problems:
-                form.add_error(None, problem.message)
+                form.add_error(None, problem.localised())
         else:
             messages.success(request, _("Module created as a draft. Learners see it once you publish it."))
             return redirect(_editor_url(module))
@@ -82,6 +83,7 @@ def _editor_context(request, module, form, *, outcome=None, gift_problems=()) ->
         "course": module.course, "module": module, "form": form, "latest": latest,
         "preview": preview, "preview_html": preview_html(preview, request),
         "problems": outcome.problems if outcome else [], "gift_problems": gift_problems,
+        "true_words": " ".join(sorted(TRUE_WORDS)),  # the builder reads `answer: 对` back as true
     }
     if outcome and outcome.conflict:
         conflict = outcome.conflict
@@ -132,7 +134,7 @@ def module_preview_json(request, course_slug: str, module_slug: str):
     preview = module_preview(module=module, text=request.POST.get("text", ""))
     return JsonResponse({
         "html": preview_html(preview, request),
-        "errors": [{"line": p.line, "message": p.message} for p in preview.problems],
+        "errors": [{"line": p.line, "message": p.localised()} for p in preview.problems],
     })
 
 
@@ -182,7 +184,7 @@ def revision_restore(request, course_slug: str, module_slug: str, number: int):
                                   "Check the newest revision, then restore again."))
     elif outcome.problems:
         messages.error(request, _("Revision #%(number)s cannot be published any more: %(problems)s") % {
-            "number": number, "problems": "; ".join(f"{p.line}: {p.message}" for p in outcome.problems)})
+            "number": number, "problems": "; ".join(f"{p.line}: {p.localised()}" for p in outcome.problems)})
     elif outcome.unchanged:
         messages.info(request, _("Learners already see this text."))
     else:

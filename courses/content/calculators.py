@@ -14,11 +14,15 @@ from statistics import NormalDist
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.syntax import parse_number
+from quizzes.syntax import Phrase, parse_number
 
 
 class CalculatorError(ValueError):
-    pass
+    """Inputs a formula cannot take; ``phrase`` says why (in the reader's language when shown)."""
+
+    def __init__(self, text: str, **params):
+        self.phrase = Phrase(text, params)
+        super().__init__(self.phrase.english())
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def labels() -> dict[str, Promise | str]:
 def _bins(text: str, name: str) -> list[Decimal]:
     values = [parse_number(part) for part in text.split(",")]
     if len(values) != 4 or any(v is None for v in values) or values != sorted(values):
-        raise CalculatorError(f"{name} needs four ascending numbers separated by commas")
+        raise CalculatorError("%(name)s needs four ascending numbers separated by commas", name=name)
     return values  # type: ignore[return-value]
 
 
@@ -148,7 +152,7 @@ Values = dict[str, list[tuple[str, str]]]  # name -> [(raw value, label)]
 def _number(raw: str, name: str) -> Decimal:
     number = parse_number(raw)
     if number is None:
-        raise CalculatorError(f"{name}: {raw!r} is not a number")
+        raise CalculatorError("%(name)s: %(raw)r is not a number", name=name, raw=raw)
     return number
 
 

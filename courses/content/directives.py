@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz, plain_key_problems
-from quizzes.syntax import Problem, ascii_form, fullwidth_chars
+from quizzes.syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 from . import calculators
 from .exercises import ParsedExercise, parse_exercise
@@ -59,16 +59,16 @@ def parse_directives(lines: list[str], first_line: int) -> tuple[str, list[Direc
             out.extend(["", PLACEHOLDER.format(len(directives) - 1), ""])
             current = None
         elif current is not None and opened:
-            problems.append(Problem(number, f"'::: {opened['name']}' opens inside the "
-                                    f"'::: {current.name}' block from line {current.line}; "
-                                    "close that one with ':::' first (blocks do not nest)"))
+            problems.append(Problem.of(number, "'::: %(name)s' opens inside the '::: %(outer)s' block from "
+                                       "line %(line)s; close that one with ':::' first (blocks do not nest)",
+                                       name=opened["name"], outer=current.name, line=current.line))
         elif closed:
-            problems.append(Problem(number, "':::' closes a block that was never opened"))
+            problems.append(Problem.of(number, "':::' closes a block that was never opened"))
         else:
             _check_fullwidth(line, number, problems)
             (current.lines if current else out).append(raw)
     if current is not None:
-        problems.append(Problem(current.line, f"'::: {current.name}' is never closed; add a ':::' line"))
+        problems.append(Problem.of(current.line, "'::: %(name)s' is never closed; add a ':::' line", name=current.name))
     for directive in directives:
         problems.extend(check_directive(directive))
     _check_unique_ids(directives, problems)
@@ -77,14 +77,14 @@ def parse_directives(lines: list[str], first_line: int) -> tuple[str, list[Direc
 
 def _check_fullwidth(line: str, number: int, problems: list[Problem]) -> None:
     if fullwidth_chars(line) and ascii_form(line).startswith(":::") and not line.startswith(":::"):
-        problems.append(Problem(number, f"full-width {fullwidth_chars(line)!r} in a block marker; "
-                                "write it with ASCII colons, e.g. '::: case 标题'"))
+        problems.append(Problem.of(number, "full-width %(chars)r in a block marker; "
+                                   "write it with ASCII colons, e.g. '::: case 标题'", chars=fullwidth_chars(line)))
 
 
 def check_directive(directive: Directive) -> list[Problem]:
     if directive.name not in DIRECTIVES:
-        return [Problem(directive.line, f"unknown directive '{directive.name}'; "
-                        f"use one of {', '.join(DIRECTIVES)}")]
+        return [Problem.of(directive.line, "unknown directive '%(name)s'; use one of %(names)s",
+                           name=directive.name, names=", ".join(DIRECTIVES))]
     checker = {"case": _check_box, "tip": _check_box, "check": _check_check,
                "calculator": _check_calculator, "reflection": _check_reflection,
                "exercise": _check_exercise, "resource": _check_resource}[directive.name]
@@ -93,7 +93,7 @@ def check_directive(directive: Directive) -> list[Problem]:
 
 def _check_box(directive: Directive) -> list[Problem]:
     if not directive.text:
-        return [Problem(directive.line, f"'::: {directive.name}' block is empty")]
+        return [Problem.of(directive.line, "'::: %(name)s' block is empty", name=directive.name)]
     return []
 
 
@@ -107,17 +107,23 @@ def _check_check(directive: Directive) -> list[Problem]:
     directive.question = questions[0] if questions else None
     if directive.question is not None:
         problems.extend(plain_key_problems(directive.question, "knowledge check"))
-    return [Problem(p.line, p.message.replace("question 'check'", "knowledge check"))
-            for p in problems]
+    return [_as_check(p) for p in problems]
+
+
+def _as_check(problem: Problem) -> Problem:
+    """A quiz problem about the check's one question, told of the knowledge check instead."""
+    if problem.phrase and "where" in problem.phrase.params:
+        return problem.reworded(where=Phrase("knowledge check"))
+    return Problem(problem.line, problem.message.replace("question 'check'", "knowledge check"))
 
 
 def _check_reflection(directive: Directive) -> list[Problem]:
     problems = []
     if not KEY_RE.match(directive.args):
-        problems.append(Problem(directive.line, "a reflection needs an id: '::: reflection my-id' "
-                                "(lowercase letters, digits, '-'); saved answers are kept under it"))
+        problems.append(Problem.of(directive.line, "a reflection needs an id: '::: reflection my-id' "
+                                   "(lowercase letters, digits, '-'); saved answers are kept under it"))
     if not directive.text:
-        problems.append(Problem(directive.line, "the reflection prompt is empty"))
+        problems.append(Problem.of(directive.line, "the reflection prompt is empty"))
     return problems
 
 
@@ -129,16 +135,16 @@ def _check_exercise(directive: Directive) -> list[Problem]:
 
 def _check_resource(directive: Directive) -> list[Problem]:
     if not SLUG_RE.match(directive.args):
-        return [Problem(directive.line, "name the template: '::: resource roi-sheet' (the slug of a file "
-                        "in the course's _resources folder)")]
+        return [Problem.of(directive.line, "name the template: '::: resource roi-sheet' (the slug of a file "
+                           "in the course's _resources folder)")]
     return []
 
 
 def _check_calculator(directive: Directive) -> list[Problem]:
     kind = directive.args
     if kind not in calculators.SPECS:
-        return [Problem(directive.line, f"unknown calculator {kind!r}; use one of "
-                        f"{', '.join(calculators.SPECS)}")]
+        return [Problem.of(directive.line, "unknown calculator %(kind)r; use one of %(kinds)s",
+                           kind=kind, kinds=", ".join(calculators.SPECS))]
     spec = calculators.SPECS[kind]
     known = {p.name: p for p in spec.params}
     problems = []
@@ -148,19 +154,20 @@ def _check_calculator(directive: Directive) -> list[Problem]:
             continue
         match = PARAM_RE.match(line)
         if not match:
-            problems.append(Problem(number, f"calculator lines look like 'name: value' "
-                                    f"(e.g. '{spec.params[0].name}: 100'), not {line!r}"))
+            problems.append(Problem.of(number, "calculator lines look like 'name: value' (e.g. '%(name)s: 100'), "
+                                       "not %(line)r", name=spec.params[0].name, line=line))
         elif match["name"] not in known and match["name"] not in calculators.OPTIONAL_KEYS:
             names = ", ".join([*known, *calculators.OPTIONAL_KEYS])
-            problems.append(Problem(number, f"{kind} calculator has no parameter "
-                                    f"{match['name']!r} (it takes {names})"))
+            problems.append(Problem.of(number, "%(kind)s calculator has no parameter %(name)r (it takes %(names)s)",
+                                       kind=kind, name=match["name"], names=names))
         elif match["name"] in directive.params and not getattr(known.get(match["name"]), "repeat", False):
-            problems.append(Problem(number, f"parameter {match['name']!r} is given twice"))
+            problems.append(Problem.of(number, "parameter %(name)r is given twice", name=match["name"]))
         else:
             directive.params.setdefault(match["name"], []).append((match["value"], match["label"] or ""))
     for param in spec.params:
         if param.required and param.default is None and param.name not in directive.params:
-            problems.append(Problem(directive.line, f"{kind} calculator is missing {param.name!r}"))
+            problems.append(Problem.of(directive.line, "%(kind)s calculator is missing %(name)r",
+                                       kind=kind, name=param.name))
     if problems:
         return problems
     return _check_calculator_result(directive)
@@ -171,11 +178,11 @@ def _check_calculator_result(directive: Directive) -> list[Problem]:
     try:
         directive.result = calculators.compute(kind, calculators.with_defaults(kind, directive.params))
     except calculators.CalculatorError as error:
-        return [Problem(directive.line, f"{kind} calculator: {error}")]
+        return [Problem.of(directive.line, "%(kind)s calculator: %(error)s", kind=kind, error=error.phrase)]
     expected = directive.params.get("expect")
     if expected and expected[0][0] != directive.result:
-        return [Problem(directive.line, f"{kind} calculator gives {directive.result} for these "
-                        f"inputs, but 'expect' says {expected[0][0]}")]
+        return [Problem.of(directive.line, "%(kind)s calculator gives %(result)s for these inputs, but 'expect' "
+                           "says %(expected)s", kind=kind, result=directive.result, expected=expected[0][0])]
     return []
 
 
@@ -187,6 +194,6 @@ def _check_unique_ids(directives: list[Directive], problems: list[Problem]) -> N
             continue
         key = (directive.name, directive.args.split(" ")[0])
         if key in seen:
-            problems.append(Problem(directive.line, f"{directive.name} id '{key[1]}' is "
-                                    f"already used on line {seen[key]}"))
+            problems.append(Problem.of(directive.line, "%(name)s id '%(key)s' is already used on line %(line)s",
+                                       name=directive.name, key=key[1], line=seen[key]))
         seen.setdefault(key, directive.line)

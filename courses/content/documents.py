@@ -50,18 +50,18 @@ def parse_document(text: str, schema: str) -> Document:
     doc = Document(schema=schema)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
-        doc.problems.append(Problem(1, f"the text is {size // 1024} KB; the limit is "
-                                    f"{MAX_FILE_BYTES // 1024} KB (split the module)"))
+        doc.problems.append(Problem.of(1, "the text is %(size)s KB; the limit is %(limit)s KB (split the module)",
+                                       size=size // 1024, limit=MAX_FILE_BYTES // 1024))
         return doc
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        doc.problems.append(Problem(1, "the file must start with a '---' line that opens the front matter"))
+        doc.problems.append(Problem.of(1, "the file must start with a '---' line that opens the front matter"))
         return doc
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        doc.problems.append(Problem(1, "front matter is not closed: add a '---' line after its fields"))
+        doc.problems.append(Problem.of(1, "front matter is not closed: add a '---' line after its fields"))
         return doc
     # Before any parser sees the text: these are the shapes that would make one crash or crawl.
     doc.problems = limit_problems(lines, end + 1)
@@ -80,7 +80,7 @@ def parse_document(text: str, schema: str) -> Document:
         doc.questions, problems = parse_quiz(quiz_lines[skipped:], quiz_first + skipped)
         doc.problems.extend(problems)
         if not doc.questions and not doc.draw_rules and not problems:
-            doc.problems.append(Problem(quiz_first - 1, "the quiz section has no questions"))
+            doc.problems.append(Problem.of(quiz_first - 1, "the quiz section has no questions"))
     return doc
 
 
@@ -113,14 +113,17 @@ def _split_quiz(lines: list[str], start: int, schema: str,
             continue
         if line == QUIZ_MARKER:
             if marker_at is not None:
-                problems.append(Problem(index + 1, f"a second '{QUIZ_MARKER}' line; a module has one quiz"))
+                problems.append(Problem.of(index + 1, "a second '%(marker)s' line; a module has one quiz",
+                                           marker=QUIZ_MARKER))
                 continue
             marker_at = index
         elif fullwidth_chars(line) and ascii_form(line).replace(" ", "") == QUIZ_MARKER.replace(" ", ""):
-            problems.append(Problem(index + 1, f"full-width {fullwidth_chars(line)!r} in the quiz "
-                                    f"marker; write it exactly as '{QUIZ_MARKER}'"))
+            problems.append(Problem.of(index + 1, "full-width %(chars)r in the quiz marker; "
+                                       "write it exactly as '%(marker)s'",
+                                       chars=fullwidth_chars(line), marker=QUIZ_MARKER))
     if marker_at is None:
         return lines[start:], None, 0
     if schema not in ("module", "bank"):
-        problems.append(Problem(marker_at + 1, f"only module files can have a quiz, not {schema} files"))
+        problems.append(Problem.of(marker_at + 1, "only module files can have a quiz, not %(schema)s files",
+                                   schema=schema))
     return lines[start:marker_at], lines[marker_at + 1:], marker_at + 2

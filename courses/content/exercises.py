@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.grading import AnswerKey, InvalidResponse, clean_response, is_correct
 from quizzes.parser import KEY_RE, ParsedQuestion, parse_quiz, plain_key_problems
-from quizzes.syntax import Problem, ascii_form
+from quizzes.syntax import Phrase, Problem, ascii_form
 
 from .sanitise import render_inline, render_markdown
 
@@ -42,26 +42,35 @@ def parse_exercise(args: str, lines: list[str], first_line: int, line: int) -> t
     key, _sep, title = args.partition(" ")
     problems: list[Problem] = []
     if not KEY_RE.match(key):
-        problems.append(Problem(line, "an exercise needs an id: '::: exercise my-id 标题' (lowercase "
-                                "letters, digits, '-'); learners' results are kept under it"))
+        problems.append(Problem.of(line, "an exercise needs an id: '::: exercise my-id 标题' (lowercase "
+                                   "letters, digits, '-'); learners' results are kept under it"))
     start = next((i for i, text in enumerate(lines) if ascii_form(text.strip()).startswith("## [")), len(lines))
     intro = "\n".join(lines[:start]).strip()
     if not intro:
-        problems.append(Problem(line, "the exercise needs its task (and data table) before the first blank"))
+        problems.append(Problem.of(line, "the exercise needs its task (and data table) before the first blank"))
     blanks, quiz_problems = parse_quiz(lines[start:], first_line + start)
-    problems.extend(Problem(p.line, p.message.replace("question '", "blank '")) for p in quiz_problems)
+    problems.extend(_as_blank(p) for p in quiz_problems)
     if not blanks and not quiz_problems:
-        problems.append(Problem(line, "the exercise has no blanks; add '## [numeric] blank-id' with an "
-                                "'answer:' line and a '> …' explanation"))
+        problems.append(Problem.of(line, "the exercise has no blanks; add '## [numeric] blank-id' with an "
+                                   "'answer:' line and a '> …' explanation"))
     for blank in blanks:
         problems.extend(plain_key_problems(blank, f"blank '{blank.key}'"))
         if blank.kind not in BLANK_KINDS:
-            problems.append(Problem(blank.line, f"blank '{blank.key}' is {blank.kind}; exercises take "
-                                    f"{', '.join(BLANK_KINDS)} blanks"))
+            problems.append(Problem.of(blank.line, "blank '%(key)s' is %(kind)s; exercises take %(kinds)s blanks",
+                                       key=blank.key, kind=blank.kind, kinds=", ".join(BLANK_KINDS)))
     if len(blanks) > MAX_BLANKS:
-        problems.append(Problem(blanks[MAX_BLANKS].line, f"an exercise has at most {MAX_BLANKS} blanks"))
+        problems.append(Problem.of(blanks[MAX_BLANKS].line, "an exercise has at most %(count)s blanks",
+                                   count=MAX_BLANKS))
     exercise = ParsedExercise(key, title.strip(), intro, blanks)
     return (exercise if not problems else None), problems
+
+
+def _as_blank(problem: Problem) -> Problem:
+    """A quiz problem about one of the exercise's questions, told of the blank instead."""
+    where = problem.phrase.params.get("where") if problem.phrase else None
+    if isinstance(where, Phrase):
+        return problem.reworded(where=Phrase("blank '%(key)s'", where.params))
+    return Problem(problem.line, problem.message.replace("question '", "blank '"))
 
 
 def answer_sheet(exercise: ParsedExercise) -> dict:

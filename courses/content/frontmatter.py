@@ -8,12 +8,13 @@ from typing import Any
 import yaml
 from django.utils import timezone
 
-from quizzes.syntax import Problem, ascii_form, fullwidth_chars
+from quizzes.syntax import Phrase, Problem, ascii_form, fullwidth_chars
 
 from .durations import parse_duration
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_CHOICES = ("after_attempt", "after_pass", "never")
+CONTENT_LANGUAGES = ("zh-Hans", "en")  # BCP 47 tags, written into the pages as lang
 KEY_LINE_RE = re.compile(r"^\s*[A-Za-z_]+\s*:")
 
 
@@ -45,7 +46,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "course": {**COMMON, **QUIZ_SETTINGS, **CREDIT_SETTINGS,
                "pass_mark": Field(int, required=True, minimum=0, maximum=100),
                "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True),
-               "credit_min_active": Field(int, minimum=0, maximum=100)},
+               "credit_min_active": Field(int, minimum=0, maximum=100),
+               "language": Field(str, choices=CONTENT_LANGUAGES)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "bank": {"title": Field(str, required=True, maximum=200)},
@@ -84,8 +86,8 @@ def parse_moment(value: Any) -> datetime | None:
 def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[dict, list[Problem]]:
     """``lines`` are the YAML lines between the '---' fences; ``first_line`` is the first one's number."""
     problems = [
-        Problem(first_line + i, f"full-width {fullwidth_chars(line)!r} in a front-matter key; "
-                "use an ASCII ':' after the field name")
+        Problem.of(first_line + i, "full-width %(chars)r in a front-matter key; "
+                   "use an ASCII ':' after the field name", chars=fullwidth_chars(line))
         for i, line in enumerate(lines)
         if not KEY_LINE_RE.match(line) and KEY_LINE_RE.match(ascii_form(line))
     ]
@@ -98,9 +100,9 @@ def parse_front_matter(lines: list[str], first_line: int, schema: str) -> tuple[
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         reason = getattr(error, "problem", None) or str(error)
-        return {}, [Problem(line, f"front matter is not valid YAML: {reason}")]
+        return {}, [Problem.of(line, "front matter is not valid YAML: %(reason)s", reason=reason)]
     if not isinstance(data, dict) or node is None:
-        return {}, [Problem(first_line, "front matter must be 'field: value' lines")]
+        return {}, [Problem.of(first_line, "front matter must be 'field: value' lines")]
     key_lines = {k.value: first_line + k.start_mark.line for k, _ in node.value}
     return data, check_fields(data, key_lines, first_line, SCHEMAS[schema])
 
@@ -113,15 +115,17 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
         field = schema.get(name)
         if field is None:
             known = ", ".join(schema)
-            problems.append(Problem(line, f"unknown field {name!r} (known fields: {known})"))
-        elif message := _field_error(name, value, field):
-            problems.append(Problem(line, message))
+            problems.append(Problem.of(line, "unknown field %(name)r (known fields: %(known)s)",
+                                       name=name, known=known))
+        elif error := _field_error(name, value, field):
+            problems.append(Problem.of(line, error.text, **error.params) if isinstance(error, Phrase)
+                            else Problem(line, error))
     for name, field in schema.items():
         if field.required and name not in data:
-            problems.append(Problem(fallback, f"missing required field {name!r}"))
+            problems.append(Problem.of(fallback, "missing required field %(name)r", name=name))
     if "pass_mark_reason" in schema and "pass_mark" in data and "pass_mark_reason" not in data:
-        problems.append(Problem(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
-                                "'pass_mark_reason' saying why it differs from the course"))
+        problems.append(Problem.of(key_lines["pass_mark"], "a module's own 'pass_mark' needs a "
+                                   "'pass_mark_reason' saying why it differs from the course"))
     opens, closes = parse_moment(data.get("opens_at")), parse_moment(data.get("closes_at"))
     if opens and closes and closes <= opens:
         problems.append(Problem(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
@@ -145,7 +149,7 @@ def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
     return []
 
 
-def _field_error(name: str, value: Any, field: Field) -> str | None:
+def _field_error(name: str, value: Any, field: Field) -> Phrase | str | None:
     if field.moment:
         if parse_moment(value) is None:
             return f"field {name!r} must be a date and time like '{MOMENT_EXAMPLE}', not {value!r}"
@@ -157,30 +161,34 @@ def _field_error(name: str, value: Any, field: Field) -> str | None:
             return f"field {name!r} must be a duration: {problem}, not {value!r}"
         return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"field {name!r} must be a whole number, not {value!r}"
+        return Phrase("field %(name)r must be a whole number, not %(value)r", {"name": name, "value": value})
     if field.kind is float:
         return _number_error(name, value, field)
     if not isinstance(value, field.kind):
-        return f"field {name!r} must be {_type_name(field.kind)}, not {value!r}"
+        return Phrase("field %(name)r must be %(kind)s, not %(value)r",
+                      {"name": name, "kind": _type_name(field.kind), "value": value})
     if isinstance(value, str):
         if not value.strip():
-            return f"field {name!r} is empty"
+            return Phrase("field %(name)r is empty", {"name": name})
         if field.maximum and len(value) > field.maximum:
-            return f"field {name!r} is longer than {field.maximum} characters"
+            return Phrase("field %(name)r is longer than %(maximum)s characters",
+                          {"name": name, "maximum": field.maximum})
         if field.slug and not SLUG_RE.match(value):
-            return f"slug {value!r} must be lowercase letters, digits and single '-'"
+            return Phrase("slug %(value)r must be lowercase letters, digits and single '-'", {"value": value})
         if field.choices and value not in field.choices:
-            return f"field {name!r} must be one of {', '.join(field.choices)}, not {value!r}"
+            return Phrase("field %(name)r must be one of %(choices)s, not %(value)r",
+                          {"name": name, "choices": ", ".join(field.choices), "value": value})
     if isinstance(value, int) and not isinstance(value, bool):
         if field.minimum is not None and value < field.minimum:
-            return f"field {name!r} must be at least {field.minimum}"
+            return Phrase("field %(name)r must be at least %(minimum)s", {"name": name, "minimum": field.minimum})
         if field.maximum is not None and value > field.maximum:
-            return f"field {name!r} must be at most {field.maximum}"
+            return Phrase("field %(name)r must be at most %(maximum)s", {"name": name, "maximum": field.maximum})
     if isinstance(value, list):
         if not field.minimum <= len(value) <= field.maximum:  # type: ignore[operator]
-            return f"field {name!r} needs {field.minimum} to {field.maximum} items"
+            return Phrase("field %(name)r needs %(minimum)s to %(maximum)s items",
+                          {"name": name, "minimum": field.minimum, "maximum": field.maximum})
         if not all(isinstance(item, str) and item.strip() for item in value):
-            return f"every item of {name!r} must be non-empty text"
+            return Phrase("every item of %(name)r must be non-empty text", {"name": name})
     return None
 
 
@@ -196,5 +204,6 @@ def _number_error(name: str, value: Any, field: Field) -> str | None:
     return None
 
 
-def _type_name(kind) -> str:
-    return {str: "text", list: "a list ('- item' lines)", bool: "true or false"}.get(kind, str(kind))
+def _type_name(kind) -> Phrase | str:
+    words = {str: "text", list: "a list ('- item' lines)", bool: "true or false"}
+    return Phrase(words[kind]) if kind in words else str(kind)

@@ -45,11 +45,9 @@ def image_problems(lines: list[str], first_line: int) -> list[Problem]:
         urls += [definitions.get(label.strip().lower(), "") for label in REFERENCE_IMAGE_RE.findall(line)]
         for url in urls:
             if url and not image_allowed(url):
-                problems.append(Problem(first_line + offset, _refusal(url)))
+                problems.append(Problem.of(first_line + offset, "image %(url)r comes from another site "
+                                           "(%(host)s); images must be on this site or on a host listed in "
+                                           "CONTENT_IMAGE_HOSTS (https only), so a module cannot track its "
+                                           "readers", url=url, host=urlsplit(url).hostname or url))
     return problems
 
-
-def _refusal(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return (f"image {url!r} comes from another site ({host}); images must be on this site or on a host "
-            "listed in CONTENT_IMAGE_HOSTS (https only), so a module cannot track its readers")

@@ -9,7 +9,7 @@ has thought of yet costs at most that budget.
 import re
 from collections.abc import Iterator
 
-from quizzes.syntax import Problem
+from quizzes.syntax import Phrase, Problem
 
 from .directives import FENCE_RE, OPEN_RE
 
@@ -55,14 +55,16 @@ def character_problems(lines: list[str]) -> list[Problem]:
     problems = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
-            problems.append(Problem(number, f"the line is {len(line):,} characters long; the limit is "
-                                    f"{MAX_LINE_CHARS:,} (break it into paragraphs)"))
+            problems.append(Problem.of(number, "the line is %(length)s characters long; the limit is %(limit)s "
+                                       "(break it into paragraphs)",
+                                       length=f"{len(line):,}", limit=f"{MAX_LINE_CHARS:,}"))
         if control := CONTROL_RE.search(line):
             code = f"U+{ord(control[0]):04X}"
-            what = "a NUL byte" if control[0] == "\0" else f"the control character {code}"
-            problems.append(Problem(number, f"column {control.start() + 1} holds {what}, which is invisible "
-                                    "and not allowed in content; delete it (a file with many NULs is "
-                                    "probably UTF-16: save it as UTF-8)"))
+            what = (Phrase("a NUL byte") if control[0] == "\0"
+                    else Phrase("the control character %(code)s", {"code": code}))
+            problems.append(Problem.of(number, "column %(column)s holds %(what)s, which is invisible and not "
+                                       "allowed in content; delete it (a file with many NULs is probably "
+                                       "UTF-16: save it as UTF-8)", column=control.start() + 1, what=what))
         if len(problems) >= 20:  # a binary file: twenty lines say enough
             break
     return problems
@@ -70,8 +72,8 @@ def character_problems(lines: list[str]) -> list[Problem]:
 
 def _front_matter_problems(lines: list[str], first_line: int) -> list[Problem]:
     if len(lines) > MAX_FRONT_MATTER_LINES:
-        return [Problem(first_line, f"the front matter has {len(lines)} lines; the limit is "
-                        f"{MAX_FRONT_MATTER_LINES}")]
+        return [Problem.of(first_line, "the front matter has %(count)s lines; the limit is %(limit)s",
+                           count=len(lines), limit=MAX_FRONT_MATTER_LINES)]
     for offset, line in enumerate(lines):
         indent = len(line) - len(line.lstrip(" "))
         depth = max(_running_depth(line, "[{", "]}"), indent // 2)
@@ -113,8 +115,8 @@ def _nesting_problems(body: list[tuple[int, str]]) -> list[Problem]:
         quotes = QUOTE_RE.match(line)
         depth = indent // 4 + (quotes[0].count(">") if quotes else 0)
         if depth > MAX_NESTING:
-            return [Problem(number, f"nested {depth} levels deep (lists, quotes or indentation); the "
-                            f"limit is {MAX_NESTING}")]
+            return [Problem.of(number, "nested %(depth)s levels deep (lists, quotes or indentation); the limit is "
+                               "%(limit)s", depth=depth, limit=MAX_NESTING)]
     return []
 
 
@@ -133,8 +135,9 @@ def _count_problems(body: list[tuple[int, str]]) -> list[Problem]:
         for number, line in body:
             seen += len(HTML_TAG_RE.findall(line)) if test is None else bool(test(line))
             if seen > limit:
-                problems.append(Problem(number, f"more than {limit} {what} in one file (the limit is "
-                                        f"reached on this line); {advice}"))
+                problems.append(Problem.of(number, "more than %(limit)s %(what)s in one file (the limit is "
+                                           "reached on this line); %(advice)s", limit=limit, what=Phrase(what),
+                                           advice=Phrase(advice)))
                 break
     return problems
 
@@ -160,12 +163,12 @@ def _table_problems(body: list[tuple[int, str]]) -> list[Problem]:
         if len(block) < 2 or not TABLE_SEPARATOR_RE.match(block[1][1]) or "|" not in block[1][1]:
             continue
         if len(block) - 2 > MAX_TABLE_ROWS:  # not counting the header and separator lines
-            return [Problem(block[0][0], f"the table has {len(block) - 2:,} rows; the limit is "
-                            f"{MAX_TABLE_ROWS:,} (split it, or attach a spreadsheet)")]
+            return [Problem.of(block[0][0], "the table has %(rows)s rows; the limit is %(limit)s (split it, or attach "
+                               "a spreadsheet)", rows=f"{len(block) - 2:,}", limit=f"{MAX_TABLE_ROWS:,}")]
         widest = max(block, key=lambda item: item[1].count("|"))
         if widest[1].count("|") - 1 > MAX_TABLE_COLUMNS:
-            return [Problem(widest[0], f"the table row has {widest[1].count('|') - 1} columns; the limit "
-                            f"is {MAX_TABLE_COLUMNS}")]
+            return [Problem.of(widest[0], "the table row has %(columns)s columns; the limit is %(limit)s",
+                               columns=widest[1].count("|") - 1, limit=MAX_TABLE_COLUMNS)]
     return []
 
 
@@ -178,9 +181,9 @@ def _bracket_problems(body: list[tuple[int, str]]) -> list[Problem]:
             first = block[0][0] + text.count("\n", 0, position)
         total += scan
         if total > MAX_BRACKET_SCAN:
-            return [Problem(first or block[0][0], "too many '[' (or '](') that are never closed: Markdown "
-                            "reads the rest of the paragraph again for each one. The first is on this "
-                            "line; close them, or write '\\[' for a literal bracket")]
+            return [Problem.of(first or block[0][0], "too many '[' (or '](') that are never closed: Markdown "
+                               "reads the rest of the paragraph again for each one. The first is on this "
+                               "line; close them, or write '\\[' for a literal bracket")]
     return []
 
 

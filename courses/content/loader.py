@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from quizzes.draws import Candidate, rule_problems
-from quizzes.syntax import Problem
+from quizzes.syntax import Phrase, Problem
 
 from . import glossary as glossary_format
 from .budget import Overrun, run_bounded
@@ -30,10 +30,14 @@ RESERVED_MODULE_SLUGS = frozenset({"glossary", "resources", "enrol", "continue"}
 class ContentProblem:
     path: str
     line: int
-    message: str
+    message: str  # English, as the command line prints it
+    phrase: Phrase | None = field(default=None, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def localised(self) -> str:
+        return self.phrase.localised() if self.phrase else self.message
 
 
 @dataclass
@@ -96,7 +100,7 @@ class Collector:
 
     def add(self, path: Path, problems: Iterable[Problem]) -> None:
         shown = os.path.relpath(path) if path.is_absolute() else str(path)
-        self.problems.extend(ContentProblem(shown, p.line, p.message) for p in problems)
+        self.problems.extend(ContentProblem(shown, p.line, p.message, p.phrase) for p in problems)
 
     def read(self, path: Path, schema: str) -> SourceFile | None:
         text, problems = read_source(path)
@@ -117,22 +121,26 @@ def render_sources(sources: list[SourceFile], library: Library | None = None) ->
     problems = []
     for source, outcome in zip(sources, outcomes, strict=True):
         if isinstance(outcome, Overrun):
-            problems.append([Problem(source.doc.body_first_line, overrun_message(outcome))])
+            reason = overrun_message(outcome)
+            problems.append([Problem.of(source.doc.body_first_line, reason.text, **reason.params)])
         else:
             source.rendered = outcome
             problems.append([])
     return problems
 
 
-def overrun_message(overrun: Overrun) -> str:
-    advice = "simplify the text or split the module"
-    return {
-        "time": f"rendering this text takes longer than {settings.CONTENT_RENDER_SECONDS:g} s, the "
-                f"limit; {advice}",
-        "memory": f"rendering this text needs more than {settings.CONTENT_RENDER_MEMORY_MB} MB, the "
-                  f"limit; {advice}",
-        "recursion": f"the text is nested too deeply to render; {advice}",
-    }.get(overrun.kind, f"the text cannot be rendered ({overrun.detail or overrun.kind}); {advice}")
+def overrun_message(overrun: Overrun) -> Phrase:
+    advice = Phrase("simplify the text or split the module")
+    if overrun.kind == "time":
+        return Phrase("rendering this text takes longer than %(seconds)s s, the limit; %(advice)s",
+                      {"seconds": f"{settings.CONTENT_RENDER_SECONDS:g}", "advice": advice})
+    if overrun.kind == "memory":
+        return Phrase("rendering this text needs more than %(mb)s MB, the limit; %(advice)s",
+                      {"mb": settings.CONTENT_RENDER_MEMORY_MB, "advice": advice})
+    if overrun.kind == "recursion":
+        return Phrase("the text is nested too deeply to render; %(advice)s", {"advice": advice})
+    return Phrase("the text cannot be rendered (%(detail)s); %(advice)s",
+                  {"detail": overrun.detail or overrun.kind, "advice": advice})
 
 
 def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:

@@ -10,6 +10,7 @@
   var textarea = document.querySelector("form.editor-form textarea");
   if (!root || !textarea) return;
   var msg = root.dataset;
+  var trueWords = (msg.trueWords || "true").split(" ");
   var KEY_RE = /^[a-z0-9][a-z0-9-]{0,49}$/;
   var NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
   var QUIZ_RE = /^=== quiz ===[ \t]*$/m;
@@ -291,7 +292,7 @@
       q.options.forEach(function (o) { addOption({ text: o.text, right: o.right, weight: o.weight,
                                                    feedback: o.feedback.join(" ") }); });
     } else if (q.kind === "truefalse") {
-      field("qb-truth").value = /^(true|对|正确|是)$/i.test(q.answers[0].value) ? "true" : "false";
+      field("qb-truth").value = trueWords.indexOf(q.answers[0].value.trim().toLowerCase()) >= 0 ? "true" : "false";
       q.answers[0].feedback.forEach(function (f) {
         var m = /^(true|false)\s*:\s*(.*)$/.exec(f);
         field("qb-feedback-" + m[1]).value = m[2];

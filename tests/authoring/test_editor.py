@@ -2,9 +2,11 @@
 concurrency protect the text, question ids keep attempts attached."""
 
 import pytest
+from django.utils import translation
 
 from courses.authoring import services
 from courses.models import Module, ModuleRevision
+from courses.services import module_source
 from quizzes.models import Attempt, Question
 from tests.authoring.conftest import EDIT, latest_id, post_text
 from tests.quizhelpers import submit
@@ -27,7 +29,7 @@ def test_import_records_the_first_revision(module):
 def test_editor_shows_the_text_with_a_live_preview(trainer_client, module):
     page = trainer_client.get(EDIT.format("m-1-1")).content.decode()
     assert "模块 m-1-1 的正文。" in page  # in the textarea
-    assert '<div class="prose"><h2 id="第一节">第一节</h2>' in page  # the learner fragment
+    assert '<div class="prose" lang="zh-Hans"><h2 id="第一节">第一节</h2>' in page  # the learner fragment
     assert f'name="base" value="{latest_id(module)}"' in page
 
 
@@ -54,10 +56,29 @@ def test_invalid_text_is_never_saved_and_errors_carry_line_numbers(trainer_clien
         response = post_text(trainer_client, module, text, action=action)
         assert response.status_code == 400
         page = response.content.decode()
-        assert "has no right answer" in page and 'data-line="16"' in page
+        assert "题目 &#x27;q-one&#x27; 没有正确答案" in page and 'data-line="16"' in page
     assert module.revisions.count() == 1
     module.refresh_from_db()
     assert "- [x] 对的" in module.source
+
+
+def test_problems_are_told_in_the_trainer_language_the_command_line_stays_english(trainer_client, module):
+    text = edited(module, "answer: true", "answer: 很多").replace("[truefalse] q-two", "[numeric] q-two")
+    preview = "/trainer/courses/test-course/m-1-1/preview/"
+    (chinese,) = trainer_client.post(preview, {"text": text}).json()["errors"]
+    assert chinese == {"line": 24, "message": "数值题的答案 '很多' 不是数字（例如写成 'answer: 190 ± 0.5 %'）"}
+    page = post_text(trainer_client, module, text, action="draft").content.decode()
+    assert "第 24 行" in page and "数值题的答案 &#x27;很多&#x27; 不是数字" in page
+
+    trainer_client.cookies["django_language"] = "en"
+    (english,) = trainer_client.post(preview, {"text": text}).json()["errors"]
+    assert english["message"] == "numeric answer '很多' is not a number (write e.g. 'answer: 190 ± 0.5 %')"
+    page = post_text(trainer_client, module, text, action="draft").content.decode()
+    assert "Line 24" in page and "numeric answer &#x27;很多&#x27; is not a number" in page
+
+    with translation.override("zh-hans"):  # what validate_content prints: English, whatever the language
+        (problem,) = module_source(text=text, path="m.md").doc.problems
+        assert problem.message == english["message"]
 
 
 def test_preview_endpoint_renders_sanitised_html_and_errors(trainer_client, module):
@@ -65,7 +86,7 @@ def test_preview_endpoint_renders_sanitised_html_and_errors(trainer_client, modu
     text = text.replace("minutes: 10", "minutes: 0")
     data = trainer_client.post("/trainer/courses/test-course/m-1-1/preview/", {"text": text}).json()
     assert "<strong>粗</strong>" in data["html"] and "<script" not in data["html"]
-    assert data["errors"] == [{"line": 5, "message": "field 'minutes' must be at least 1"}]
+    assert data["errors"] == [{"line": 5, "message": "字段 'minutes' 不能小于 1"}]
     assert module.revisions.count() == 1
 
 
@@ -123,12 +144,12 @@ def test_textarea_line_endings_are_normalised(trainer_client, module):
 
 def test_slug_cannot_be_changed_in_the_editor(trainer_client, module):
     response = post_text(trainer_client, module, edited(module, "slug: m-1-1", "slug: other"), action="publish")
-    assert response.status_code == 400 and "identity" in response.content.decode()
+    assert response.status_code == 400 and "slug 是这个模块的身份" in response.content.decode()
 
 
 def test_order_taken_by_another_module_is_refused(trainer_client, module):
     response = post_text(trainer_client, module, edited(module, "order: 1", "order: 2"), action="publish")
-    assert response.status_code == 400 and "order 2 is already used by module" in response.content.decode()
+    assert response.status_code == 400 and "顺序号 2 已被本部分的模块" in response.content.decode()
 
 
 def test_unchanged_publish_records_nothing(trainer_client, module):
@@ -173,7 +194,7 @@ def test_new_module_with_a_taken_slug_is_refused(trainer_client, imported_course
     part = imported_course.parts.get()
     response = trainer_client.post("/trainer/courses/test-course/new/",
                                    {"part": part.pk, "title": "重复", "slug": "m-1-2"})
-    assert response.status_code == 400 and "already used" in response.content.decode()
+    assert response.status_code == 400 and "已被本课程的另一个模块使用" in response.content.decode()
 
 
 def test_concurrent_saves_from_the_same_base_only_one_wins(module, trainer):

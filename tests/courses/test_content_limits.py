@@ -132,6 +132,7 @@ def _save(client, text: str):
 @pytest.fixture
 def editor(client, trainer, imported_course):
     client.force_login(trainer)
+    client.cookies["django_language"] = "en"  # the cases are worded as the command line prints them
     return client
 
 

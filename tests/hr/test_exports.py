@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hr.exports import FORMULA_TRIGGERS, cell_text
@@ -105,3 +106,20 @@ def test_large_exports_run_in_the_background_and_email_a_link(hr_client, org, hr
     assert body.startswith("\ufeff姓名") and body.count("\r\n") == 6
     assert ExportLog.objects.get().row_count == 5
     assert hr_client.get(path.replace("/hr/exports/", "/hr/exports/x")).status_code == 404
+
+
+def test_xlsx_dates_and_numbers_are_real_cells_with_a_format(hr_client, org):
+    response = hr_client.get("/hr/export/?kind=summary_xlsx&department=运营部")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    rows = {row[1].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    done = rows["ops0@example.com"]
+    due, completed = done["截止日期"], done["完成日期"]
+    assert due.is_date and due.number_format == "yyyy-mm-dd"
+    assert due.value.date() == org["assignment"].due_date
+    assert completed.is_date and completed.value.date() == timezone.localdate()
+    minutes, score = done["学习时长（分钟）"], done["平均最佳得分"]
+    assert (minutes.data_type, minutes.value, minutes.number_format) == ("n", 30, "0")
+    assert (score.data_type, score.value) == ("n", 90)
+    assert rows["ops2@example.com"]["完成日期"].value is None  # not completed: an empty cell, not ""
+    assert done["姓名"].data_type == "s"

@@ -91,6 +91,17 @@ def test_learner_drill_down_has_modules_attempts_time_and_dates(hr_client, org, 
     assert "测试课程" in page and "模块1" in page and "0, 100 ✓" in page
 
 
+def test_hr_learner_page_labels_the_enrolment_date(hr_client, org):
+    enrollment = org["ops"][0].enrollments.get()
+    page = hr_client.get(f"/hr/learners/{org['ops'][0].pk}/").content.decode()
+    enrolled = timezone.localtime(enrollment.enrolled_at).date().isoformat()
+    assert f"报名日期 {enrolled}" in page and "报名人数" not in page
+    hr_client.cookies["django_language"] = "en"
+    page = hr_client.get(f"/hr/learners/{org['ops'][0].pk}/").content.decode()
+    assert f"Enrolled on {timezone.localtime(enrollment.enrolled_at):%-d %b %Y}" in page
+    assert f"Due date {enrollment.due_date:%-d %b %Y}" in page
+
+
 def _count(client, url) -> int:
     client.get(url)
     with CaptureQueriesContext(connection) as context:

@@ -105,7 +105,7 @@ def test_dashboard_shows_progress_due_date_next_module_results_and_time(learner_
     beat(learner_client, modules[0], 20)
     page = learner_client.get("/me/").content.decode()
     assert "我的学习" in page and "测试课程" in page
-    assert "截止日期 2026年12月31日" in page
+    assert "截止日期 2026-12-31" in page  # the one date format (config/formats)
     assert "继续学习" in page and "模块1" in page
     assert "最近的测验成绩" in page and "尚未通过" in page
     assert "错题本中有 2 道题" in page
