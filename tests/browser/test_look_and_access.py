@@ -89,7 +89,7 @@ def test_after_a_quiz_or_mistake_submit_focus_is_on_the_result(page, live_server
     focused = page.evaluate_handle("document.activeElement")
     assert page.evaluate("(el) => /^mistake-\\d+-result$/.test(el.id) && el.innerText", focused).startswith("还没答对")
     box = page.evaluate("(el) => el.getBoundingClientRect().toJSON()", focused)
-    assert 0 <= box["top"] and box["bottom"] <= page.viewport_size["height"]
+    assert box["top"] >= 0 and box["bottom"] <= page.viewport_size["height"]
     mistake = page.locator(".mistake").filter(has_text="第一题？")
     mistake.get_by_label("对的").check()
     mistake.get_by_role("button", name="再答一次").click()
