@@ -249,16 +249,19 @@ def mistake_retry(request, result_id: int):
                                user=request.user, question__is_active=True)
     question = result.question
     raw = request.POST.getlist("answer") if question.kind == "multiple" else request.POST.get("answer")
+    # A right answer removes the question, so its message goes at the top of the page; the others
+    # are shown (and focused) beside the question they are about.
+    beside = {"extra_tags": f"inline mistake-{result.pk}"}
     try:
         correct = question_retry(user=request.user, question=question, raw=raw)
     except InvalidResponse:
-        messages.error(request, _("Choose or type an answer first."))
-        return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}")
+        messages.error(request, _("Choose or type an answer first."), **beside)
+        return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}-result")
     if correct:
         messages.success(request, _("Right! The question has left your mistake book."))
-    else:
-        messages.error(request, _("Not yet right. Read the module again and try once more."))
-    return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}")
+        return redirect("progress:mistakes")
+    messages.error(request, _("Not yet right. Read the module again and try once more."), **beside)
+    return redirect(f"{reverse('progress:mistakes')}#mistake-{result.pk}-result")
 
 
 @login_required

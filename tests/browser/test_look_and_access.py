@@ -82,11 +82,20 @@ def test_after_a_quiz_or_mistake_submit_focus_is_on_the_result(page, live_server
     assert page.evaluate("document.activeElement.id") == "quiz-result"
     assert "尚未通过" in page.evaluate("document.activeElement.innerText")
     page.goto(f"{live_server.url}/me/mistakes/")
-    mistake = page.locator(".mistake").first
-    mistake.locator("input[type=radio], input[type=checkbox]").first.check()
+    mistake = page.locator(".mistake").filter(has_text="第一题？")
+    mistake.get_by_label("错的").check()
+    mistake.get_by_role("button", name="再答一次").click()
+    page.wait_for_load_state()
+    focused = page.evaluate_handle("document.activeElement")
+    assert page.evaluate("(el) => /^mistake-\\d+-result$/.test(el.id) && el.innerText", focused).startswith("还没答对")
+    box = page.evaluate("(el) => el.getBoundingClientRect().toJSON()", focused)
+    assert box["top"] >= 0 and box["bottom"] <= page.viewport_size["height"]
+    mistake = page.locator(".mistake").filter(has_text="第一题？")
+    mistake.get_by_label("对的").check()
     mistake.get_by_role("button", name="再答一次").click()
     page.wait_for_load_state()
     assert page.evaluate("document.activeElement.className") == "messages"
+    assert "答对了" in page.evaluate("document.activeElement.innerText")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
