@@ -20,7 +20,7 @@ from . import credit, selectors, services
 from .charts import horizontal_bars
 from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
-from .filters import ReportFilterForm, ReportFilters, filter_choices
+from .filters import ReportFilterForm, ReportFilters, department_names, filter_choices
 from .forms import AssignForm, CohortForm, ExtensionForm, OfflineCreditForm
 from .models import EvidencePack
 from .uploads import UploadUnreadable, read_upload
@@ -85,7 +85,7 @@ def learner(request, user_id: int):
 
 
 def _credit_filters(request) -> tuple[credit.CreditFilterForm, credit.CreditFilters]:
-    form = credit.CreditFilterForm(request.GET or None, departments=filter_choices()["departments"])
+    form = credit.CreditFilterForm(request.GET or None, departments=department_names())
     return form, credit.CreditFilters.from_form(form)
 
 

@@ -213,3 +213,18 @@ def test_a_missing_pdf_font_is_a_clear_error(settings):
     settings.PDF_FONT = "No Such Font Family"
     with pytest.raises(PdfFontMissing, match=r"'No Such Font Family' is not installed.*fonts-noto-cjk"):
         font_source()
+
+
+def test_reconcile_records_the_credit_of_a_completion_it_restores(course, learner_client, learner):
+    from progress.models import ModuleProgress
+    from progress.reconcile import progress_reconcile
+
+    complete_module(learner_client, learner, 1, active_seconds=600)
+    ModuleCredit.objects.all().delete()
+    ModuleProgress.objects.filter(user=learner, module__slug="m-1-1").update(completed_at=None)
+    report = progress_reconcile()
+    assert any("completed_at None →" in line for line in report.differences)
+    credit = ModuleCredit.objects.get(user=learner)
+    assert credit.hours == Decimal("1.50")
+    assert credit.completed_at == ModuleProgress.objects.get(user=learner, module__slug="m-1-1").completed_at
+    assert progress_reconcile().differences == []
