@@ -169,14 +169,21 @@ def _evidence_served(request, **subject) -> HttpResponse:
 def evidence_verify(request, code: str):
     """Anyone holding a copy checks it here: the file (or its SHA-256) against the digest recorded."""
     pack = get_object_or_404(EvidencePack.objects.select_related("created_by"), code=code)
-    verified = None
+    verified, error = None, ""
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is not None:
-            verified = selectors.evidence_check(pack=pack, data=b"".join(upload.chunks()))
+        upload, digest = request.FILES.get("file"), request.POST.get("sha256", "").strip()
+        if upload is not None and upload.size > settings.FILE_UPLOAD_MAX_BYTES:
+            error = _("The file is larger than %(mb)s MB, too large to upload here: paste its SHA-256 instead "
+                      "(sha256sum on Linux, shasum -a 256 on macOS, certutil -hashfile … SHA256 on Windows).") % {
+                "mb": settings.FILE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        elif upload is not None:
+            verified = selectors.evidence_check(pack=pack, data=upload.read())
+        elif digest:
+            verified = selectors.evidence_check(pack=pack, digest=digest)
         else:
-            verified = selectors.evidence_check(pack=pack, digest=request.POST.get("sha256", ""))
-    return render(request, "hr/evidence_verify.html", {"pack": pack, "verified": verified})
+            error = _("Choose the file you received, or paste its SHA-256.")
+    return render(request, "hr/evidence_verify.html", {"pack": pack, "verified": verified, "error": error},
+                  status=400 if error else 200)
 
 
 @require_POST

@@ -156,3 +156,15 @@ def test_packs_are_hr_only(packs, client, role, learner, trainer):
     client.force_login(packs["ann"])  # not even one's own pack: HR hands them out
     assert client.post(f"/hr/learners/{packs['ann'].pk}/evidence/", {"format": "pdf"}).status_code == 403
     assert not EvidencePack.objects.exists()
+
+
+def test_a_file_too_big_to_upload_or_an_empty_check_says_so(packs, client, settings):
+    content = download(client, f"/hr/learners/{packs['ann'].pk}/evidence/", "pdf").content
+    pack = EvidencePack.objects.get()
+    settings.FILE_UPLOAD_MAX_BYTES = len(content) - 1
+    page = client.post(f"/evidence/verify/{pack.code}/", {"file": SimpleUploadedFile("pack.pdf", content)})
+    html = page.content.decode()
+    assert page.status_code == 400 and "data-verified" not in html
+    assert "sha256sum" in page.context["error"] and page.context["error"] in html
+    empty = client.post(f"/evidence/verify/{pack.code}/", {"sha256": "  "})
+    assert empty.status_code == 400 and "data-verified" not in empty.content.decode() and empty.context["error"]
