@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from hr import services
+from hr.evidence import evidence_gather
 from hr.models import EvidencePack
 from progress.models import Certificate
 from tests.coursebuilder import module_file
@@ -168,3 +169,10 @@ def test_a_file_too_big_to_upload_or_an_empty_check_says_so(packs, client, setti
     assert "sha256sum" in page.context["error"] and page.context["error"] in html
     empty = client.post(f"/evidence/verify/{pack.code}/", {"sha256": "  "})
     assert empty.status_code == 400 and "data-verified" not in empty.content.decode() and empty.context["error"]
+
+
+def test_course_active_time_is_the_sum_of_its_modules_even_before_the_rollup_catches_up(packs):
+    gathered = evidence_gather([packs["bob"]])
+    course = gathered[0].courses[0]
+    assert [m.active_seconds for m in course.modules] == [60, 0, 0] and course.active_seconds == 60
+    assert course.certificate is None and [m.revision != "" for m in course.modules] == [True, False, False]
