@@ -75,12 +75,18 @@ def evidence_gather(users: list[User]) -> list[LearnerEvidence]:
     certificates = certificate_states(user_ids=user_ids, course_ids=course_ids)
     revisions = revisions_published(module_ids=[m.pk for m in modules])
     facts = {"progress": progress, "attempts": attempts, "credits": credits, "revisions": revisions}
+    by_user: dict[int, list[Enrollment]] = {}
+    for enrollment in enrollments:
+        by_user.setdefault(enrollment.user_id, []).append(enrollment)
+    by_course: dict[int, list[Module]] = {}
+    for module in modules:
+        by_course.setdefault(module.course_id, []).append(module)
     people = []
     for user in users:
         learner = LearnerEvidence(user.name, user.email, user.employee_no, user.department, user.job_title)
-        for enrollment in (e for e in enrollments if e.user_id == user.pk):
-            course_modules = [m for m in modules if m.course_id == enrollment.course_id
-                              and (m.archived_at is None or (user.pk, m.pk) in progress)]
+        for enrollment in by_user.get(user.pk, []):
+            course_modules = [m for m in by_course[enrollment.course_id]
+                              if m.archived_at is None or (user.pk, m.pk) in progress]
             evidence = [_module(user, m, facts) for m in course_modules]
             # Summed from the modules' own rows: the enrolment's rollup catches up only on a page view.
             learner.courses.append(CourseEvidence(
