@@ -158,8 +158,16 @@ def _evidence_served(request, **subject) -> HttpResponse:
     file_format = request.POST.get("format", "")
     if file_format not in EVIDENCE_TYPES:
         return HttpResponse(_("Choose PDF or XLSX."), status=400, content_type="text/plain; charset=utf-8")
-    pack, data = services.evidence_pack_create(created_by=request.user, file_format=file_format, request=request,
-                                               **subject)
+    try:
+        pack, data = services.evidence_pack_create(created_by=request.user, file_format=file_format,
+                                                   request=request, **subject)
+    except services.EvidenceTooBig as problem:
+        messages.error(request, _("An evidence pack holds at most %(limit)s module rows; this one would hold "
+                                  "%(rows)s. Make packs of smaller cohorts, or per learner.")
+                       % {"limit": settings.EVIDENCE_MAX_ROWS, "rows": problem.rows})
+        if "cohort" in subject:
+            return redirect("hr:cohort", cohort_id=subject["cohort"].pk)
+        return redirect("hr:learner", user_id=subject["learner"].pk)
     response = HttpResponse(data, content_type=EVIDENCE_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="evidence-{pack.code}.{file_format}"'
     return response

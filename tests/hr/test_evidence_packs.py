@@ -176,3 +176,12 @@ def test_course_active_time_is_the_sum_of_its_modules_even_before_the_rollup_cat
     course = gathered[0].courses[0]
     assert [m.active_seconds for m in course.modules] == [60, 0, 0] and course.active_seconds == 60
     assert course.certificate is None and [m.revision != "" for m in course.modules] == [True, False, False]
+
+
+def test_a_pack_too_big_to_draw_in_time_is_refused_with_a_message(packs, client, settings):
+    settings.EVIDENCE_MAX_ROWS = 5  # the cohort's pack has 6 module rows
+    response = client.post(f"/hr/cohorts/{packs['cohort'].pk}/evidence/", {"format": "pdf"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/hr/cohorts/{packs['cohort'].pk}/"
+    assert any("6" in str(m) and "5" in str(m) for m in response.context["messages"])
+    assert not EvidencePack.objects.exists() and not AuditEntry.objects.filter(action="evidence.generate").exists()
+    assert client.post(f"/hr/learners/{packs['ann'].pk}/evidence/", {"format": "pdf"}).status_code == 200
