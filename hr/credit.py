@@ -32,6 +32,7 @@ class CreditFilterForm(forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year  # what an unfiltered page shows
         self.fields["department"].widget = forms.Select(choices=[("", _("All departments")),
                                                                  *((d, d) for d in departments)])
         self.departments = set(departments)
