@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from progress.models import ModuleCredit, ModuleProgress, OfflineCredit
 
+from .filters import department_names
+
 PAGE_SIZE = 50
 FIRST_YEAR = 2000
 GROUPS = [("learner", _("Per learner")), ("department", _("Per department"))]
@@ -32,6 +34,7 @@ class CreditFilterForm(forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year  # what an unfiltered page shows
         self.fields["department"].widget = forms.Select(choices=[("", _("All departments")),
                                                                  *((d, d) for d in departments)])
         self.departments = set(departments)
@@ -72,6 +75,12 @@ class CreditFilters:
         if self.invalid:
             raise ValueError("invalid credit filters have no query string")
         return {"year": self.year, "department": self.department, "group": self.group}
+
+
+def credit_filters(query) -> tuple[CreditFilterForm, CreditFilters]:
+    """The report's filters from a query string (an empty one: this year, everyone)."""
+    form = CreditFilterForm(query or None, departments=department_names())
+    return form, CreditFilters.from_form(form)
 
 
 def _active_seconds() -> Coalesce:

@@ -75,16 +75,24 @@ def evidence_gather(users: list[User]) -> list[LearnerEvidence]:
     certificates = certificate_states(user_ids=user_ids, course_ids=course_ids)
     revisions = revisions_published(module_ids=[m.pk for m in modules])
     facts = {"progress": progress, "attempts": attempts, "credits": credits, "revisions": revisions}
+    by_user: dict[int, list[Enrollment]] = {}
+    for enrollment in enrollments:
+        by_user.setdefault(enrollment.user_id, []).append(enrollment)
+    by_course: dict[int, list[Module]] = {}
+    for module in modules:
+        by_course.setdefault(module.course_id, []).append(module)
     people = []
     for user in users:
         learner = LearnerEvidence(user.name, user.email, user.employee_no, user.department, user.job_title)
-        for enrollment in (e for e in enrollments if e.user_id == user.pk):
-            course_modules = [m for m in modules if m.course_id == enrollment.course_id
-                              and (m.archived_at is None or (user.pk, m.pk) in progress)]
+        for enrollment in by_user.get(user.pk, []):
+            course_modules = [m for m in by_course[enrollment.course_id]
+                              if m.archived_at is None or (user.pk, m.pk) in progress]
+            evidence = [_module(user, m, facts) for m in course_modules]
+            # Summed from the modules' own rows: the enrolment's rollup catches up only on a page view.
             learner.courses.append(CourseEvidence(
                 enrollment.course.title, enrollment.enrolled_at, enrollment.due_date, enrollment.completed_at,
-                enrollment.active_seconds, certificates.get((user.pk, enrollment.course_id)),
-                [_module(user, m, facts) for m in course_modules]))
+                sum(m.active_seconds for m in evidence), certificates.get((user.pk, enrollment.course_id)),
+                evidence))
         people.append(learner)
     return people
 
@@ -160,10 +168,10 @@ def evidence_pdf(people: list[LearnerEvidence], header: PackHeader) -> bytes:
             document.add("text", "无学习记录。")
         for course in person.courses:
             code, issued, until, status = _certificate(course.certificate)
+            held = f"{code}（{status}，签发 {issued}，有效期至 {until}）" if course.certificate else "无"
             document.add("text", f"《{course.title}》 报名：{_day(course.enrolled_at)}"
                                  f"　完成：{_day(course.completed_at)}"
-                                 f"　有效学习时长：{course.active_seconds // 60} 分钟　证书：{code}（{status}，"
-                                 f"签发 {issued}，有效期至 {until}）")
+                                 f"　有效学习时长：{course.active_seconds // 60} 分钟　证书：{held}")
             document.add("table", [MODULE_COLUMNS, *(
                 [m.title, m.revision or "—", _day(m.completed_at), str(m.active_seconds // 60), m.credit_hours or "—",
                  "，".join(f"{a['number']}：{a['score']}{'（通过）' if a['passed'] else ''}" for a in m.attempts)

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views
+from . import compliance_views
 
 app_name = "evidence"
 urlpatterns = [
-    path("verify/<str:code>/", views.evidence_verify, name="verify"),
+    path("verify/<str:code>/", compliance_views.evidence_verify, name="verify"),
 ]

@@ -160,9 +160,13 @@ def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> Que
     return queryset.filter(status=filters.status) if filters.status else queryset
 
 
+def department_names() -> list[str]:
+    return list(User.objects.exclude(department="").order_by("department")
+                .values_list("department", flat=True).distinct())
+
+
 def filter_choices() -> dict:
-    departments = (User.objects.exclude(department="").order_by("department")
-                   .values_list("department", flat=True).distinct())
+    departments = department_names()
     courses = Course.objects.filter(archived_at__isnull=True).order_by("title").values_list("pk", "title")
     return {"courses": list(courses), "cohorts": [(c.pk, c.name) for c in Cohort.objects.all()],
-            "departments": list(departments)}
+            "departments": departments}

@@ -51,6 +51,7 @@ class ExtensionForm(forms.Form):
 
 
 class OfflineCreditForm(forms.Form):
+    prefix = "offline"  # the learner page also shows an extension form with a "reason" field
     title = forms.CharField(label=_("Training"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Credit hours"), min_value=Decimal("0.01"), max_value=Decimal(24),

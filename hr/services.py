@@ -217,6 +217,15 @@ def offline_credit_add(*, user: User, title: str, held_on: date, hours: Decimal,
 
 
 EVIDENCE_FORMATS = ("pdf", "xlsx")
+
+
+class EvidenceTooBig(HRInvalid):
+    """More module rows than one request draws in time (settings.EVIDENCE_MAX_ROWS)."""
+
+    def __init__(self, rows: int):
+        super().__init__("evidence_too_big")
+        self.rows = rows
+
 EVIDENCE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -238,6 +247,9 @@ def evidence_pack_create(*, created_by: User, file_format: str, learner: User | 
     code = "-".join("".join(secrets.choice(EVIDENCE_CODE_ALPHABET) for _ in range(5)) for _ in range(4))
     now = timezone.now()
     evidence = evidence_gather(people)
+    rows = sum(len(course.modules) for person in evidence for course in person.courses)
+    if rows > settings.EVIDENCE_MAX_ROWS:
+        raise EvidenceTooBig(rows)
     header = PackHeader(code, subject, now, content_digest(evidence, code=code, subject=subject),
                         settings.SITE_URL + reverse("evidence:verify", args=[code]))
     data = evidence_pdf(evidence, header) if file_format == "pdf" else evidence_xlsx(evidence, header)

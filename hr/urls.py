@@ -1,18 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import compliance_views, views
 
 app_name = "hr"
 urlpatterns = [
     path("", views.report, name="report"),
     path("matrix/", views.matrix, name="matrix"),
     path("learners/<int:user_id>/", views.learner, name="learner"),
-    path("learners/<int:user_id>/credit/", views.credit_statement, name="credit_statement"),
-    path("learners/<int:user_id>/credit/pdf/", views.credit_statement_pdf, name="credit_statement_pdf"),
+    path("learners/<int:user_id>/credit/", compliance_views.credit_statement, name="credit_statement"),
+    path("learners/<int:user_id>/credit/pdf/", compliance_views.credit_statement_pdf, name="credit_statement_pdf"),
     path("learners/<int:user_id>/credit/add/", views.offline_credit_add, name="offline_credit_add"),
-    path("learners/<int:user_id>/evidence/", views.learner_evidence, name="learner_evidence"),
-    path("cohorts/<int:cohort_id>/evidence/", views.cohort_evidence, name="cohort_evidence"),
-    path("credit/", views.credit_report, name="credit"),
+    path("learners/<int:user_id>/evidence/", compliance_views.learner_evidence, name="learner_evidence"),
+    path("cohorts/<int:cohort_id>/evidence/", compliance_views.cohort_evidence, name="cohort_evidence"),
+    path("credit/", compliance_views.credit_report, name="credit"),
     path("credit/ledger/", views.credit_export, name="credit_export"),
     path("learners/<int:user_id>/exam-time/", views.exam_time_extend, name="exam_time_extend"),
     path("export/", views.export, name="export"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from accounts.roles import role_required
@@ -20,11 +20,9 @@ from . import credit, selectors, services
 from .auditlog import EXPORT_KINDS as AUDIT_EXPORT_KINDS
 from .auditlog import AuditFilterForm, audit_page
 from .charts import horizontal_bars
-from .documents import credit_statement_document, document_pdf
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
 from .forms import AssignForm, CohortForm, ExamTimeForm, ExtensionForm, OfflineCreditForm
-from .models import EvidencePack
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -91,101 +89,6 @@ def learner(request, user_id: int):
     return render(request, "hr/learner.html", context)
 
 
-def _credit_filters(request) -> tuple[credit.CreditFilterForm, credit.CreditFilters]:
-    form = credit.CreditFilterForm(request.GET or None, departments=filter_choices()["departments"])
-    return form, credit.CreditFilters.from_form(form)
-
-
-@hr_required
-def credit_report(request):
-    form, filters = _credit_filters(request)
-    report = credit.credit_report(filters, request.GET.get("page"))
-    query = "" if filters.invalid else urlencode(filters.as_dict())
-    context = {"form": form, "filters": filters, "query": query, **report}
-    return render(request, "hr/credit.html", context, status=400 if filters.invalid else 200)
-
-
-def _statement(request, user_id: int) -> credit.PersonCredit:
-    person = get_object_or_404(User, pk=user_id)
-    year = request.GET.get("year", "")
-    if year and not (year.isdigit() and credit.FIRST_YEAR <= int(year) <= timezone.localdate().year + 1):
-        raise BadYear
-    return credit.person_credit(user=person, year=int(year) if year else None)
-
-
-class BadYear(ValueError):
-    pass
-
-
-def _bad_year() -> HttpResponse:
-    return HttpResponse(_("The year must be a year such as 2026."), status=400,
-                        content_type="text/plain; charset=utf-8")
-
-
-@hr_required
-def credit_statement(request, user_id: int):
-    """学时证明: one person's credit hours (of one year, or all), to print or save as PDF."""
-    try:
-        statement = _statement(request, user_id)
-    except BadYear:
-        return _bad_year()
-    return render(request, "hr/credit_statement.html", {"statement": statement,
-                                                        "query": urlencode({"year": statement.year or ""})})
-
-
-@hr_required
-def credit_statement_pdf(request, user_id: int):
-    try:
-        statement = _statement(request, user_id)
-    except BadYear:
-        return _bad_year()
-    pdf = document_pdf(credit_statement_document(statement))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="credit-hours-{user_id}.pdf"'
-    return response
-
-
-@require_POST
-@hr_required
-def learner_evidence(request, user_id: int):
-    return _evidence_served(request, learner=get_object_or_404(User, pk=user_id))
-
-
-@require_POST
-@hr_required
-def cohort_evidence(request, cohort_id: int):
-    return _evidence_served(request, cohort=get_object_or_404(Cohort, pk=cohort_id))
-
-
-EVIDENCE_TYPES = {"pdf": "application/pdf",
-                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _evidence_served(request, **subject) -> HttpResponse:
-    file_format = request.POST.get("format", "")
-    if file_format not in EVIDENCE_TYPES:
-        return HttpResponse(_("Choose PDF or XLSX."), status=400, content_type="text/plain; charset=utf-8")
-    pack, data = services.evidence_pack_create(created_by=request.user, file_format=file_format, request=request,
-                                               **subject)
-    response = HttpResponse(data, content_type=EVIDENCE_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="evidence-{pack.code}.{file_format}"'
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def evidence_verify(request, code: str):
-    """Anyone holding a copy checks it here: the file (or its SHA-256) against the digest recorded."""
-    pack = get_object_or_404(EvidencePack.objects.select_related("created_by"), code=code)
-    verified = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is not None:
-            verified = selectors.evidence_check(pack=pack, data=b"".join(upload.chunks()))
-        else:
-            verified = selectors.evidence_check(pack=pack, digest=request.POST.get("sha256", ""))
-    return render(request, "hr/evidence_verify.html", {"pack": pack, "verified": verified})
-
-
 @require_POST
 @hr_required
 def offline_credit_add(request, user_id: int):
@@ -220,7 +123,7 @@ def export(request):
 @hr_required
 def credit_export(request):
     """培训台账 of the 学时 report's filters, through the same export log and background jobs."""
-    form, filters = _credit_filters(request)
+    form, filters = credit.credit_filters(request.GET)
     if filters.invalid:
         return _filters_refused(form)
     log = services.export_start(user=request.user, kind="ledger_xlsx", filters=filters, request=request)

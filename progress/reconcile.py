@@ -1,4 +1,4 @@
-"""Rebuild what recording derives (module progress from attempts, enrolment rollups, completions,
+"""Rebuild what recording derives (module progress from attempts, enrolment rollups, completions and their 学时,
 certificates) from the facts it was derived from (graded attempts and recorded views), and list
 every difference. `manage.py progress_reconcile [--dry-run]` runs it; a second run finds nothing.
 
@@ -19,7 +19,7 @@ from courses.models import Module
 from quizzes.models import Attempt
 
 from .models import Certificate, Enrollment, ModuleProgress
-from .services import certificate_issue
+from .services import certificate_issue, module_credit_record
 
 BATCH_SIZE = 500
 ROLLUPS = ("started_at", "active_seconds", "modules_completed", "average_best_score")
@@ -127,6 +127,8 @@ def _module_row(enrollment: Enrollment, module: Module, progress: dict, graded: 
         setattr(row, name, value)
     if changes and not dry_run:
         ModuleProgress.objects.filter(pk=row.pk).update(**changes)
+        if changes.get("completed_at"):  # a completion recording lost: its 学时 were never fixed either
+            module_credit_record(user=enrollment.user, module=module, completed_at=row.completed_at)
     return row
 
 

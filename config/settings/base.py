@@ -276,6 +276,10 @@ EXPORT_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EXPORT_EMAIL_MAX_ATTEMPTS", "8")
 # module's credit hours count; a course's `credit_min_active` front matter overrides it. 0: none.
 CREDIT_MIN_ACTIVE_PERCENT = int(os.environ.get("CREDIT_MIN_ACTIVE_PERCENT", "0"))
 
+# An evidence pack is drawn while HR waits: at most this many module rows (people × modules), about
+# 10 s of PDF layout; a bigger cohort is refused with a message to split it.
+EVIDENCE_MAX_ROWS = int(os.environ.get("EVIDENCE_MAX_ROWS", "2000"))
+
 # Audit log retention (PIPL): the scheduled purge removes entries older than this many days;
 # 0 keeps them forever. See the README's "Audit log" section.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))

@@ -17,6 +17,11 @@ from tests.factories import UserFactory
 from tests.hr.credit_setup import add_front_matter, complete_module, import_credit_course
 
 
+def offline(**fields) -> dict:
+    """The offline-session form's fields as the learner page posts them."""
+    return {f"offline-{name}": value for name, value in fields.items()}
+
+
 @pytest.fixture
 def course(db, tmp_path):
     return import_credit_course(tmp_path / "content")
@@ -82,9 +87,9 @@ def test_a_later_edit_of_the_hours_keeps_what_was_earned(course, learner_client,
 
 
 def test_hr_records_an_offline_session_with_an_audit_entry(course, hr_client, hr_user, learner):
-    response = hr_client.post(f"/hr/learners/{learner.pk}/credit/add/", {
-        "title": "消防演练", "held_on": "2026-03-05", "hours": "3.5", "category": "安全生产",
-        "reason": "线下课堂，签到表存档"}, follow=True)
+    response = hr_client.post(f"/hr/learners/{learner.pk}/credit/add/", offline(
+        title="消防演练", held_on="2026-03-05", hours="3.5", category="安全生产", reason="线下课堂，签到表存档"),
+        follow=True)
     assert "Offline training recorded." in response.content.decode() or "已记录线下培训" in response.content.decode()
     session = OfflineCredit.objects.get()
     assert (session.user, session.hours, session.held_on, session.created_by) == (
@@ -100,16 +105,16 @@ def test_hr_records_an_offline_session_with_an_audit_entry(course, hr_client, hr
     {"held_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, {"held_on": "2026-02-30"},
 ])
 def test_bad_offline_sessions_are_refused_and_nothing_is_written(course, hr_client, learner, data):
-    form = {"title": "消防演练", "held_on": "2026-03-05", "hours": "2", "category": "安全生产", "reason": "签到表",
-            **data}
+    form = offline(**{"title": "消防演练", "held_on": "2026-03-05", "hours": "2", "category": "安全生产",
+                      "reason": "签到表", **data})
     response = hr_client.post(f"/hr/learners/{learner.pk}/credit/add/", form, follow=True)
     assert response.status_code == 200
     assert not OfflineCredit.objects.exists() and not AuditEntry.objects.filter(action="credit.offline_add").exists()
 
 
 def test_offline_sessions_for_an_unknown_person_are_404(course, hr_client):
-    response = hr_client.post("/hr/learners/999999/credit/add/", {
-        "title": "x", "held_on": "2026-03-05", "hours": "2", "category": "c", "reason": "r"})
+    response = hr_client.post("/hr/learners/999999/credit/add/", offline(
+        title="x", held_on="2026-03-05", hours="2", category="c", reason="r"))
     assert response.status_code == 404 and not OfflineCredit.objects.exists()
 
 
@@ -118,8 +123,8 @@ def test_credit_pages_are_hr_only(course, client, role, learner, trainer):
     client.force_login({"learner": learner, "trainer": trainer}[role])
     assert client.get("/hr/credit/").status_code == 403
     assert client.get(f"/hr/learners/{learner.pk}/credit/").status_code == 403
-    assert client.post(f"/hr/learners/{learner.pk}/credit/add/", {
-        "title": "x", "held_on": "2026-03-05", "hours": "2", "category": "c", "reason": "r"}).status_code == 403
+    assert client.post(f"/hr/learners/{learner.pk}/credit/add/", offline(
+        title="x", held_on="2026-03-05", hours="2", category="c", reason="r")).status_code == 403
     assert not OfflineCredit.objects.exists()
 
 
@@ -205,3 +210,18 @@ def test_certificate_of_credit_hours_as_pdf_embeds_its_chinese_font(credited, cl
     drawn = drawn_characters(response.content)
     assert set("学时证明运营消防演练") <= drawn and not set("销售") & drawn
     assert client.get(f"/hr/learners/{person.pk}/credit/pdf/?year=x").status_code == 400
+
+
+def test_reconcile_records_the_credit_of_a_completion_it_restores(course, learner_client, learner):
+    from progress.models import ModuleProgress
+    from progress.reconcile import progress_reconcile
+
+    complete_module(learner_client, learner, 1, active_seconds=600)
+    ModuleCredit.objects.all().delete()
+    ModuleProgress.objects.filter(user=learner, module__slug="m-1-1").update(completed_at=None)
+    report = progress_reconcile()
+    assert any("completed_at None →" in line for line in report.differences)
+    credit = ModuleCredit.objects.get(user=learner)
+    assert credit.hours == Decimal("1.50")
+    assert credit.completed_at == ModuleProgress.objects.get(user=learner, module__slug="m-1-1").completed_at
+    assert progress_reconcile().differences == []

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from hr import services
+from hr.evidence import evidence_gather
 from hr.models import EvidencePack
 from progress.models import Certificate
 from tests.coursebuilder import module_file
@@ -156,3 +157,31 @@ def test_packs_are_hr_only(packs, client, role, learner, trainer):
     client.force_login(packs["ann"])  # not even one's own pack: HR hands them out
     assert client.post(f"/hr/learners/{packs['ann'].pk}/evidence/", {"format": "pdf"}).status_code == 403
     assert not EvidencePack.objects.exists()
+
+
+def test_a_file_too_big_to_upload_or_an_empty_check_says_so(packs, client, settings):
+    content = download(client, f"/hr/learners/{packs['ann'].pk}/evidence/", "pdf").content
+    pack = EvidencePack.objects.get()
+    settings.FILE_UPLOAD_MAX_BYTES = len(content) - 1
+    page = client.post(f"/evidence/verify/{pack.code}/", {"file": SimpleUploadedFile("pack.pdf", content)})
+    html = page.content.decode()
+    assert page.status_code == 400 and "data-verified" not in html
+    assert "sha256sum" in page.context["error"] and page.context["error"] in html
+    empty = client.post(f"/evidence/verify/{pack.code}/", {"sha256": "  "})
+    assert empty.status_code == 400 and "data-verified" not in empty.content.decode() and empty.context["error"]
+
+
+def test_course_active_time_is_the_sum_of_its_modules_even_before_the_rollup_catches_up(packs):
+    gathered = evidence_gather([packs["bob"]])
+    course = gathered[0].courses[0]
+    assert [m.active_seconds for m in course.modules] == [60, 0, 0] and course.active_seconds == 60
+    assert course.certificate is None and [m.revision != "" for m in course.modules] == [True, False, False]
+
+
+def test_a_pack_too_big_to_draw_in_time_is_refused_with_a_message(packs, client, settings):
+    settings.EVIDENCE_MAX_ROWS = 5  # the cohort's pack has 6 module rows
+    response = client.post(f"/hr/cohorts/{packs['cohort'].pk}/evidence/", {"format": "pdf"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/hr/cohorts/{packs['cohort'].pk}/"
+    assert any("6" in str(m) and "5" in str(m) for m in response.context["messages"])
+    assert not EvidencePack.objects.exists() and not AuditEntry.objects.filter(action="evidence.generate").exists()
+    assert client.post(f"/hr/learners/{packs['ann'].pk}/evidence/", {"format": "pdf"}).status_code == 200
