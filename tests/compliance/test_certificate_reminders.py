@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from progress.models import Certificate
 from reminders.models import ReminderCategory, ReminderLog, ReminderOptOut
@@ -58,5 +59,10 @@ def test_learners_can_opt_out_of_certificate_reminders(certified, learner, dispa
 
 
 def test_reason_text_for_hr_preview():
-    assert reason_text({"code": "cert_expiring", "days": 3, "date": "2027-01-31"}) == "证书 2027-01-31 到期：还剩 3 天"
-    assert reason_text({"code": "cert_expired", "days": 1, "date": "2027-01-31"}) == "证书已于 2027-01-31 过期"
+    with translation.override("en"):
+        assert reason_text({"code": "cert_expiring", "days": 1, "date": "2027-01-31"}) == (
+            "Certificate expires on 2027-01-31: 1 day left")
+    with translation.override("zh-hans"):
+        expiring = reason_text({"code": "cert_expiring", "days": 3, "date": "2027-01-31"})
+        assert expiring == "证书 2027-01-31 到期：还剩 3 天"
+        assert reason_text({"code": "cert_expired", "days": 1, "date": "2027-01-31"}) == "证书已于 2027-01-31 过期"
