@@ -27,6 +27,7 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
+from .changes import ChangeNote, change_record
 from .content.documents import parse_document
 from .content.durations import parse_duration
 from .content.exercises import answer_sheet
@@ -157,7 +158,8 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
                   position: int | None = None, neighbours: Neighbours | None = None,
                   author: User | None = None, origin: str = Origin.IMPORT, live: bool = True,
                   force: bool = False, publish: ModuleRevision | None = None, note: str = "",
-                  based_on: ModuleRevision | None = None, library: Library | None = None) -> ModuleResult:
+                  based_on: ModuleRevision | None = None, library: Library | None = None,
+                  change: ChangeNote | None = None) -> ModuleResult:
     """Validate, render and save one module; record the saved text as a revision.
 
     ``neighbours`` and ``library`` (glossary, templates) default to the database's; the importer
@@ -187,25 +189,33 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     _quiz_settings_apply(module, course)
     result.revision = revision_record(
         module=module, text=source.text, author=author, origin=origin, published=live,
-        publish=publish, note=note, based_on=based_on)
+        publish=publish, note=note, based_on=based_on, change=change if live and not result.created else None)
     return result
 
 
 def revision_record(*, module: Module, text: str, author: User | None, origin: str, published: bool,
                     publish: ModuleRevision | None = None, note: str = "",
-                    based_on: ModuleRevision | None = None) -> ModuleRevision:
-    """Append a revision to the module's history (or mark the draft ``publish`` as published)."""
+                    based_on: ModuleRevision | None = None, change: ChangeNote | None = None) -> ModuleRevision:
+    """Append a revision to the module's history (or mark the draft ``publish`` as published).
+    ``change`` says whether a published text is a material or an editorial change (see changes.py)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     now = timezone.now()
     module_changed_announce(module_id=module.pk)
+    marks = {"change": change.kind, "change_reason": change.reason} if change and published else {}
     if publish is not None and publish.is_draft and publish.content_hash == digest:
         publish.published_at = now
-        publish.save(update_fields=["published_at"])
-        return publish
-    number = (module.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
-    return ModuleRevision.objects.create(
-        module=module, number=number, source=text, content_hash=digest, author=author, origin=origin,
-        note=note[:200], based_on=based_on, created_at=now, published_at=now if published else None)
+        for name, value in marks.items():
+            setattr(publish, name, value)
+        publish.save(update_fields=["published_at", *marks])
+        revision = publish
+    else:
+        number = (module.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        revision = ModuleRevision.objects.create(
+            module=module, number=number, source=text, content_hash=digest, author=author, origin=origin,
+            note=note[:200], based_on=based_on, created_at=now, published_at=now if published else None, **marks)
+    if marks:
+        change_record(revision=revision, author=author)
+    return revision
 
 
 def _superseded(module: Module, source: SourceFile,
@@ -296,6 +306,8 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.valid_for = str(parse_duration(meta["valid_for"])) if "valid_for" in meta else ""
         course.recertify_within = (str(parse_duration(meta["recertify_within"]))
                                    if "recertify_within" in meta else "")
+        course.retrain = meta.get("retrain", "hr")
+        course.retrain_within = str(parse_duration(meta["retrain_within"])) if "retrain_within" in meta else ""
         course.save()
     relink = library_sync(course=course, source=source, force=force)
     library = library_from_source(source=source)

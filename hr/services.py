@@ -17,8 +17,10 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
-from courses.models import Course
+from audit.services import audit_record
+from courses.models import Course, ModuleRevision
 from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.retraining import content_change_assign
 
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
@@ -280,3 +282,14 @@ def _export_ready_email(export: ExportLog, rows: int) -> None:
     send_mail(render_to_string("emails/export_ready.subject.txt", context).strip(),
               render_to_string("emails/export_ready.txt", context), None, [export.user.email],
               html_message=render_to_string("emails/export_ready.html", context))
+
+
+@transaction.atomic
+def retraining_assign(*, revision: ModuleRevision, due_date: date, assigned_by: User) -> int:
+    """Assign the module of a material change, and only it, to everyone it affects; audited."""
+    count = content_change_assign(revision=revision, due_date=due_date, assigned_by=assigned_by)
+    module = revision.module
+    audit_record(actor=assigned_by, action="retraining.assign", target=revision, reason=revision.change_reason,
+                 after={"course": module.course.slug, "module": module.slug, "revision": revision.number,
+                        "due_date": due_date.isoformat(), "assigned": count})
+    return count

@@ -35,7 +35,8 @@ QUIZ_SETTINGS = {
 }
 SCHEMAS: dict[str, dict[str, Field]] = {
     "course": {**COMMON, **QUIZ_SETTINGS, "pass_mark": Field(int, required=True, minimum=0, maximum=100),
-               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True)},
+               "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True),
+               "retrain": Field(str, choices=("auto", "hr")), "retrain_within": Field(str, duration=True)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},
     "glossary": {"title": Field(str, required=True, maximum=200)},
     "resource": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999),

@@ -1,0 +1,43 @@
+"""Material or editorial: what a published change means for people already trained on the module.
+
+A material change (what a certified person must know changed) carries a short reason; it is stored
+on the revision, written to the audit log and announced to the apps above (progress computes who
+is affected and, when the course says `retrain: auto`, assigns them the module again). An
+editorial change is recorded the same way and triggers nothing.
+"""
+
+from dataclasses import dataclass
+
+from audit.services import audit_record
+
+from .models import Change, ModuleRevision
+from .signals import material_change_announce
+
+REASON_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    kind: str  # Change.MATERIAL or Change.EDITORIAL
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in Change.values:
+            raise ValueError(f"a change is 'material' or 'editorial', not {self.kind!r}")
+        reason = self.reason.strip()
+        if self.kind == Change.MATERIAL and not reason:
+            raise ValueError("a material change needs a short reason (what certified people must learn again)")
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValueError(f"the reason is longer than {REASON_MAX_LENGTH} characters")
+        object.__setattr__(self, "reason", reason)
+
+
+def change_record(*, revision: ModuleRevision, author) -> None:
+    """Audit one published change (inside the publishing transaction) and announce a material one."""
+    module = revision.module
+    audit_record(actor=author, actor_label="" if author else "import_content", action="content.publish",
+                 target=revision, reason=revision.change_reason,
+                 after={"course": module.course.slug, "module": module.slug, "revision": revision.number,
+                        "origin": revision.origin, "change": revision.change})
+    if revision.change == Change.MATERIAL:
+        material_change_announce(revision_id=revision.pk)
