@@ -32,6 +32,9 @@ class ChangeNote:
         object.__setattr__(self, "reason", reason)
 
 
+EDITORIAL = ChangeNote(Change.EDITORIAL)
+
+
 def change_record(*, revision: ModuleRevision, author) -> None:
     """Audit one published change (inside the publishing transaction) and announce a material one."""
     module = revision.module

@@ -27,7 +27,7 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
-from .changes import ChangeNote, change_record
+from .changes import EDITORIAL, ChangeNote, change_record
 from .content.documents import parse_document
 from .content.durations import parse_duration
 from .content.exercises import answer_sheet
@@ -35,7 +35,7 @@ from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile
 from .content.rendering import Library, Rendered
 from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
-from .models import Course, Module, ModuleRevision, Part
+from .models import Change, Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
 from .revisions import course_revision_refresh
 from .signals import module_changed_announce
@@ -89,16 +89,40 @@ def content_validate(*, root: Path) -> list[ContentProblem]:
 
 
 @transaction.atomic
-def content_import(*, root: Path, force: bool = False) -> ImportReport:
-    """Import every course below ``root``; nothing is written unless all of it is valid."""
+def content_import(*, root: Path, force: bool = False, material: frozenset[str] = frozenset(),
+                   reason: str = "") -> ImportReport:
+    """Import every course below ``root``; nothing is written unless all of it is valid.
+
+    ``material`` names modules ("course-slug/module-slug") whose changed text is a material change,
+    with ``reason``; every other changed module is recorded as editorial. Naming a module the import
+    does not change is a problem too (nothing is written): the flag would otherwise be lost."""
     courses, problems = load_content(root)
     problems = problems or content_tree_render(courses=courses)
     if problems:
         raise ContentInvalid(problems)
     report = ImportReport()
+    notes = ImportChanges(material=material, note=ChangeNote(Change.MATERIAL, reason) if material else None)
     for source in courses:
-        _course_import(source, report, force)
+        _course_import(source, report, force, notes)
+    if missed := sorted(material - notes.applied):
+        raise ContentInvalid([ContentProblem(str(root), 0, f"--material {key}: this import does not change that "
+                                             "module (it is unchanged, new or not in these files)")
+                              for key in missed])
     return report
+
+
+@dataclass
+class ImportChanges:
+    material: frozenset[str]
+    note: ChangeNote | None
+    applied: set[str] = field(default_factory=set)
+
+    def for_module(self, key: str) -> ChangeNote:
+        return self.note if key in self.material else EDITORIAL
+
+    def record(self, key: str, result: ModuleResult) -> None:
+        if key in self.material and result.changed and not result.created:
+            self.applied.add(key)
 
 
 # --- one module: the service both paths share -----------------------------------------------
@@ -291,7 +315,7 @@ def _track(row, source: SourceFile, report: ImportReport | None = None, label: s
     row.title = source.doc.meta["title"]
 
 
-def _course_import(source: CourseSource, report: ImportReport, force: bool) -> None:
+def _course_import(source: CourseSource, report: ImportReport, force: bool, notes: ImportChanges) -> None:
     course = Course.objects.filter(slug=source.slug).first() or Course(slug=source.slug)
     if _is_current(course, source, force):
         report.unchanged += 1
@@ -319,10 +343,12 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         part = _part_import(course, parts.pop(part_source.slug, None), part_source, report, force)
         for module_source in sorted(part_source.modules, key=lambda m: m.doc.meta["order"]):
             position += 1
+            key = f"{source.slug}/{module_source.slug}"
             result = module_upsert(
                 course=course, part=part, source=module_source, module=modules.pop(module_source.slug, None),
                 position=position, neighbours=_tree_neighbours(source, part_source, module_source),
-                force=force, library=library)
+                force=force, library=library, change=notes.for_module(key))
+            notes.record(key, result)
             _report_module(result, report)
             if result.changed:
                 rendered.add(result.module.slug)

@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from courses.models import Module, ModuleRevision
 from hr import services as hr_services
 from progress.models import Certificate, ModuleProgress, Retraining
+from tests.compliance.conftest import import_tree
+from tests.coursebuilder import module_file
 from tests.factories import UserFactory
 from tests.progress.test_certificates import complete_course
 from tests.quizhelpers import submit
@@ -166,3 +169,36 @@ def test_hr_sees_needs_retraining_per_person_and_per_cohort(client, trainer, hr_
     assert expected not in client.get(f"/hr/learners/{people['other'].pk}/").content.decode()
     page = client.get(f"/hr/cohorts/{cohort.pk}/").content.decode()
     assert page.count("data-retraining-need") == 1 and "certified" in page.split("data-retraining-need")[1]
+
+
+def test_an_import_from_files_can_mark_a_change_material(db, course_dir, imported_files, capsys):
+    path = module_file(course_dir, 1, 2)
+    path.write_text(path.read_text(encoding="utf-8").replace("模块 m-1-2 的正文。", CHANGED_LINE), encoding="utf-8")
+    other = module_file(course_dir, 1, 3)
+    other.write_text(other.read_text(encoding="utf-8").replace("的正文。", "的正文（错别字）。"), encoding="utf-8")
+    call_command("import_content", str(course_dir.parent), "--material", "test-course/m-1-2",
+                 "--reason", "新增双人复核要求")
+    changes = dict(ModuleRevision.objects.exclude(change="").values_list("module__slug", "change"))
+    assert changes == {"m-1-2": "material", "m-1-3": "editorial"}
+    assert ModuleRevision.objects.get(change="material").change_reason == "新增双人复核要求"
+    assert AuditEntry.objects.filter(action="content.publish", actor_label="import_content").count() == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--material", "test-course/m-1-2"], "--material needs --reason"),
+    (["--material", "test-course/m-1-1", "--reason", "x"], "--material test-course/m-1-1: this import does not"),
+    (["--material", "test-course/nope", "--reason", "x"], "--material test-course/nope: this import does not"),
+])
+def test_a_material_flag_that_cannot_apply_writes_nothing(db, course_dir, imported_files, capsys, args, message):
+    path = module_file(course_dir, 1, 2)
+    path.write_text(path.read_text(encoding="utf-8").replace("模块 m-1-2 的正文。", CHANGED_LINE), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import_content", str(course_dir.parent), *args)
+    assert message in str(error.value) + capsys.readouterr().err
+    assert CHANGED_LINE not in Module.objects.get(slug="m-1-2").source
+    assert not ModuleRevision.objects.exclude(change="").exists()
+
+
+@pytest.fixture
+def imported_files(course_dir):
+    return import_tree(course_dir)
