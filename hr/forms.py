@@ -53,6 +53,10 @@ class RetrainingForm(forms.Form):
         return due
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=200)
+
+
 class ExtensionForm(forms.Form):
     new_due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=300)

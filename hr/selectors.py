@@ -6,10 +6,11 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Change, Course, Module, ModuleRevision
-from progress.models import Enrollment, ModuleProgress, Retraining
+from progress.models import Certificate, Enrollment, ModuleProgress, Retraining
 from progress.retraining import change_period, content_change_affected
 from quizzes.models import Attempt
 
@@ -112,6 +113,12 @@ def learner_detail(*, user_id: int) -> dict:
         courses.append({"enrollment": enrollment, "modules": rows,
                         "seconds": sum(r["progress"].active_seconds for r in rows if r["progress"])})
     return {"learner": learner, "courses": courses}
+
+
+def learner_certificates(*, user_id: int) -> list[dict]:
+    now = timezone.now()
+    return [{"certificate": c, "status": c.status_at(now)}
+            for c in Certificate.objects.filter(user_id=user_id).order_by("course_title")]
 
 
 def material_changes() -> list[dict]:

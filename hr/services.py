@@ -19,8 +19,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from accounts.models import User
 from audit.services import audit_record
 from courses.models import Course, ModuleRevision
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Certificate, Cohort, CohortMember, CourseAssignment, Enrollment
 from progress.retraining import content_change_assign
+from progress.services import certificate_revoke as progress_certificate_revoke
 
 from .exports import csv_lines, export_rows, export_token, write_xlsx
 from .filters import ReportFilters, annotated_enrollments, apply_filters
@@ -293,3 +294,15 @@ def retraining_assign(*, revision: ModuleRevision, due_date: date, assigned_by: 
                  after={"course": module.course.slug, "module": module.slug, "revision": revision.number,
                         "due_date": due_date.isoformat(), "assigned": count})
     return count
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by: User) -> bool:
+    """HR revokes a certificate with a reason; audited. False (nothing written) when already revoked."""
+    before = certificate.status_at(timezone.now())
+    if not progress_certificate_revoke(certificate=certificate, reason=reason):
+        return False
+    audit_record(actor=revoked_by, action="certificate.revoke", target=certificate, reason=reason,
+                 before={"status": before},
+                 after={"status": "revoked", "code": certificate.code, "course": certificate.course_title})
+    return True

@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from accounts.roles import role_required
 from courses.models import Course
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Certificate, Cohort, CohortMember, CourseAssignment, Enrollment
 from progress.retraining import material_revision
 
 from . import selectors, services
 from .charts import horizontal_bars
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExtensionForm, RetrainingForm
+from .forms import AssignForm, CohortForm, ExtensionForm, RetrainingForm, RevokeForm
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -80,7 +80,25 @@ def learner(request, user_id: int):
         raise Http404 from None
     context["extension_form"] = ExtensionForm()
     context["retraining_needs"] = selectors.retraining_needs(user_ids=[user_id])
+    context["certificates"] = selectors.learner_certificates(user_id=user_id)
+    context["revoke_form"] = RevokeForm()
     return render(request, "hr/learner.html", context)
+
+
+@require_POST
+@hr_required
+def certificate_revoke(request, certificate_id: int):
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for revoking the certificate; nothing was changed."))
+    elif services.certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"],
+                                     revoked_by=request.user):
+        messages.success(request, _("Certificate %(code)s is revoked; its verification page now says so.")
+                         % {"code": certificate.code})
+    else:
+        messages.info(request, _("This certificate was already revoked."))
+    return redirect("hr:learner", user_id=certificate.user_id)
 
 
 @hr_required

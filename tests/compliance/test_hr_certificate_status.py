@@ -78,3 +78,30 @@ def test_learners_cannot_read_the_certificate_report(client, learner, statuses):
 def test_the_column_is_in_chinese(hr_client, org, statuses):  # noqa: F811
     page = hr_client.get("/hr/").content.decode()
     assert "即将到期" in page and "从未获证" in page and "证书已撤销" in page and "多少天内到期" in page
+
+
+def test_hr_revokes_a_certificate_with_a_reason_and_it_is_audited(hr_client, hr_user, org, statuses, client):  # noqa: F811
+    from audit.models import AuditEntry
+
+    certificate = Certificate.objects.get(user=statuses["valid"])
+    page = hr_client.get(f"/hr/learners/{statuses['valid'].pk}/").content.decode()
+    assert certificate.code in page and "撤销这张证书" in page
+    assert hr_client.post(f"/hr/certificates/{certificate.pk}/revoke/", {"reason": ""}).status_code == 302
+    assert Certificate.objects.get(pk=certificate.pk).revoked_at is None
+    hr_client.post(f"/hr/certificates/{certificate.pk}/revoke/", {"reason": "考试作弊"})
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.revoked_reason == "考试作弊"
+    entry = AuditEntry.objects.get(action="certificate.revoke")
+    assert entry.actor == hr_user and entry.reason == "考试作弊" and entry.before == {"status": "valid"}
+    hr_client.post(f"/hr/certificates/{certificate.pk}/revoke/", {"reason": "again"})
+    assert AuditEntry.objects.filter(action="certificate.revoke").count() == 1
+    assert 'data-status="revoked"' in client.get(f"/verify/{certificate.code}/").content.decode()
+
+
+def test_only_hr_revokes_and_a_made_up_id_is_404(hr_client, hr_user, learner, statuses):  # noqa: F811
+    certificate = Certificate.objects.get(user=statuses["valid"])
+    hr_client.force_login(learner)
+    assert hr_client.post(f"/hr/certificates/{certificate.pk}/revoke/", {"reason": "x"}).status_code == 403
+    hr_client.force_login(hr_user)
+    assert hr_client.post("/hr/certificates/999999/revoke/", {"reason": "x"}).status_code == 404
+    assert Certificate.objects.get(pk=certificate.pk).revoked_at is None
