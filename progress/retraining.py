@@ -108,7 +108,9 @@ def _retraining_complete(user: User, module: Module, now: datetime) -> None:
     reasons = set(done.values_list("reason", flat=True))
     if not reasons or not done.update(completed_at=now):
         return
-    if not Retraining.objects.filter(user=user, course_id=module.course_id, completed_at__isnull=True).exists():
+    still_open = Retraining.objects.filter(user=user, course_id=module.course_id, completed_at__isnull=True,
+                                           module__archived_at__isnull=True)
+    if not still_open.exists():
         certificate_restamp(user=user, course=module.course, now=now,
                             renew=Retraining.Reason.RECERTIFICATION in reasons)
 
