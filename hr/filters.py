@@ -184,9 +184,9 @@ def certificate_status_annotate(queryset: QuerySet[Enrollment], *, expiring_days
 
 
 def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> QuerySet[Enrollment]:
+    queryset = certificate_status_annotate(queryset, expiring_days=None if filters.invalid else filters.expiring_days)
     if filters.invalid:
         return queryset.none()
-    queryset = certificate_status_annotate(queryset, expiring_days=filters.expiring_days)
     if filters.certificate:
         queryset = queryset.filter(certificate_status=filters.certificate)
     q = Q(**{lookup: getattr(filters, name) for name, lookup in FILTER_LOOKUPS.items() if getattr(filters, name)})

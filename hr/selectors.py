@@ -38,6 +38,9 @@ def overview(filters: ReportFilters) -> list[dict]:
                       in_progress=Count("id", filter=Q(status="in_progress")),
                       completed=Count("id", filter=Q(status="completed")),
                       overdue=Count("id", filter=Q(status="overdue")),
+                      certified=Count("id", filter=Q(certificate_status="valid")),
+                      expiring=Count("id", filter=Q(certificate_status="expiring")),
+                      expired=Count("id", filter=Q(certificate_status="expired")),
                       avg_score=Avg("best_score"), avg_seconds=Avg("seconds"))
             .order_by("course__title"))
     result = []

@@ -105,3 +105,9 @@ def test_only_hr_revokes_and_a_made_up_id_is_404(hr_client, hr_user, learner, st
     hr_client.force_login(hr_user)
     assert hr_client.post("/hr/certificates/999999/revoke/", {"reason": "x"}).status_code == 404
     assert Certificate.objects.get(pk=certificate.pk).revoked_at is None
+
+
+def test_the_overview_counts_certificates_per_course(hr_client, org, statuses):  # noqa: F811
+    page = hr_client.get("/hr/").content.decode()
+    assert "<td data-certificates>1 / 1 / 1</td>" in page
+    assert "<td data-certificates>2 / 0 / 1</td>" in hr_client.get("/hr/?expiring_days=5").content.decode()
