@@ -6,7 +6,7 @@ is affected and, when the course says `retrain: auto`, assigns them the module a
 editorial change is recorded the same way and triggers nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from audit.services import audit_record
 
@@ -33,6 +33,22 @@ class ChangeNote:
 
 
 EDITORIAL = ChangeNote(Change.EDITORIAL)
+
+
+@dataclass
+class ImportChanges:
+    """What an import from files marks material (`import_content --material course/module`)."""
+
+    material: frozenset[str]  # "course-slug/module-slug"
+    note: ChangeNote | None
+    applied: set[str] = field(default_factory=set)
+
+    def for_module(self, key: str) -> ChangeNote:
+        return self.note if key in self.material else EDITORIAL
+
+    def record(self, key: str, *, updated: bool) -> None:
+        if key in self.material and updated:
+            self.applied.add(key)
 
 
 def change_record(*, revision: ModuleRevision, author) -> None:

@@ -27,7 +27,7 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_sync
 from quizzes.syntax import Problem
 
-from .changes import EDITORIAL, ChangeNote, change_record
+from .changes import ChangeNote, ImportChanges, change_record
 from .content.documents import parse_document
 from .content.durations import parse_duration
 from .content.exercises import answer_sheet
@@ -109,20 +109,6 @@ def content_import(*, root: Path, force: bool = False, material: frozenset[str] 
                                              "module (it is unchanged, new or not in these files)")
                               for key in missed])
     return report
-
-
-@dataclass
-class ImportChanges:
-    material: frozenset[str]
-    note: ChangeNote | None
-    applied: set[str] = field(default_factory=set)
-
-    def for_module(self, key: str) -> ChangeNote:
-        return self.note if key in self.material else EDITORIAL
-
-    def record(self, key: str, result: ModuleResult) -> None:
-        if key in self.material and result.changed and not result.created:
-            self.applied.add(key)
 
 
 # --- one module: the service both paths share -----------------------------------------------
@@ -348,7 +334,7 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool, note
                 course=course, part=part, source=module_source, module=modules.pop(module_source.slug, None),
                 position=position, neighbours=_tree_neighbours(source, part_source, module_source),
                 force=force, library=library, change=notes.for_module(key))
-            notes.record(key, result)
+            notes.record(key, updated=result.changed and not result.created)
             _report_module(result, report)
             if result.changed:
                 rendered.add(result.module.slug)
