@@ -49,6 +49,10 @@ class Course(SourceTracked):
     # empty: they never expire. Renewal opens `recertify_within` before expiry.
     valid_for = models.CharField(max_length=20, blank=True)
     recertify_within = models.CharField(max_length=20, blank=True)
+    # After a material change: "auto" assigns the changed modules to the affected people at once,
+    # due `retrain_within` later; "hr" (default) leaves the assigning to HR.
+    retrain = models.CharField(max_length=4, default="hr")
+    retrain_within = models.CharField(max_length=20, blank=True)
     # The course revision: a number that goes up whenever the fingerprint of its live modules and
     # quiz versions changes (courses.revisions, the one place that computes it).
     revision_number = models.PositiveIntegerField(default=0)
@@ -149,6 +153,11 @@ class Module(SourceTracked):
         return self.minutes * 60 * percent // 100
 
 
+class Change(models.TextChoices):
+    MATERIAL = "material", _("Material: certified people must learn it again")
+    EDITORIAL = "editorial", _("Editorial: wording, typos, layout; nothing to relearn")
+
+
 class ModuleRevision(models.Model):
     """One saved text of a module, from the browser editor or an import. Never edited, never deleted.
 
@@ -174,6 +183,10 @@ class ModuleRevision(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What publishing this text meant for certified people: material (they must retrain on this
+    # module, reason says why) or editorial (nothing); blank for drafts, reorders and old rows.
+    change = models.CharField(max_length=10, choices=Change.choices, blank=True)
+    change_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-number"]

@@ -30,6 +30,7 @@ from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_draw_set, quiz_sync, quiz_timing_set
 from quizzes.syntax import Problem
 
+from .changes import ChangeNote, ImportChanges, change_record
 from .content.documents import parse_document
 from .content.durations import parse_duration
 from .content.exercises import answer_sheet
@@ -38,7 +39,7 @@ from .content.loader import ContentProblem, CourseSource, PartSource, SourceFile
 from .content.rendering import Library, Rendered, render_question
 from .content.sanitise import RENDER_VERSION
 from .library import library_for_course, library_from_source, library_sync, modules_relink
-from .models import Course, Module, ModuleRevision, Part
+from .models import Change, Course, Module, ModuleRevision, Part
 from .render_cache import content_tree_render, source_render
 from .revisions import course_revision_refresh
 from .selectors import bank_candidates_for
@@ -93,16 +94,26 @@ def content_validate(*, root: Path) -> list[ContentProblem]:
 
 
 @transaction.atomic
-def content_import(*, root: Path, force: bool = False, actor_label: str = "manage.py import_content") -> ImportReport:
+def content_import(*, root: Path, force: bool = False, material: frozenset[str] = frozenset(),
+                   reason: str = "", actor_label: str = "manage.py import_content") -> ImportReport:
     """Import every course below ``root``; nothing is written unless all of it is valid. An
-    import that changed something is recorded in the audit log ("content.import")."""
+    import that changed something is recorded in the audit log ("content.import").
+
+    ``material`` names modules ("course-slug/module-slug") whose changed text is a material change,
+    with ``reason``; every other changed module is recorded as editorial. Naming a module the import
+    does not change is a problem too (nothing is written): the flag would otherwise be lost."""
     courses, problems = load_content(root)
     problems = problems or content_tree_render(courses=courses)
     if problems:
         raise ContentInvalid(problems)
     report = ImportReport()
+    notes = ImportChanges(material=material, note=ChangeNote(Change.MATERIAL, reason) if material else None)
     for source in courses:
-        _course_import(source, report, force)
+        _course_import(source, report, force, notes)
+    if missed := sorted(material - notes.applied):
+        raise ContentInvalid([ContentProblem(str(root), 0, f"--material {key}: this import does not change that "
+                                             "module (it is unchanged, new or not in these files)")
+                              for key in missed])
     if report.changed:
         audit_record(actor=None, actor_label=actor_label, action="content.import",
                      after={"root": str(root), "created": report.created, "updated": report.updated,
@@ -171,7 +182,8 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
                   position: int | None = None, neighbours: Neighbours | None = None,
                   author: User | None = None, origin: str = Origin.IMPORT, live: bool = True,
                   force: bool = False, publish: ModuleRevision | None = None, note: str = "",
-                  based_on: ModuleRevision | None = None, library: Library | None = None) -> ModuleResult:
+                  based_on: ModuleRevision | None = None, library: Library | None = None,
+                  change: ChangeNote | None = None) -> ModuleResult:
     """Validate, render and save one module; record the saved text as a revision.
 
     ``neighbours`` and ``library`` (glossary, templates) default to the database's; the importer
@@ -202,25 +214,33 @@ def module_upsert(*, course: Course, part: Part, source: SourceFile, module: Mod
     _quiz_settings_apply(module, course)
     result.revision = revision_record(
         module=module, text=source.text, author=author, origin=origin, published=live,
-        publish=publish, note=note, based_on=based_on)
+        publish=publish, note=note, based_on=based_on, change=change if live and not result.created else None)
     return result
 
 
 def revision_record(*, module: Module, text: str, author: User | None, origin: str, published: bool,
                     publish: ModuleRevision | None = None, note: str = "",
-                    based_on: ModuleRevision | None = None) -> ModuleRevision:
-    """Append a revision to the module's history (or mark the draft ``publish`` as published)."""
+                    based_on: ModuleRevision | None = None, change: ChangeNote | None = None) -> ModuleRevision:
+    """Append a revision to the module's history (or mark the draft ``publish`` as published).
+    ``change`` says whether a published text is a material or an editorial change (see changes.py)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     now = timezone.now()
     module_changed_announce(module_id=module.pk)
+    marks = {"change": change.kind, "change_reason": change.reason} if change and published else {}
     if publish is not None and publish.is_draft and publish.content_hash == digest:
         publish.published_at = now
-        publish.save(update_fields=["published_at"])
-        return publish
-    number = (module.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
-    return ModuleRevision.objects.create(
-        module=module, number=number, source=text, content_hash=digest, author=author, origin=origin,
-        note=note[:200], based_on=based_on, created_at=now, published_at=now if published else None)
+        for name, value in marks.items():
+            setattr(publish, name, value)
+        publish.save(update_fields=["published_at", *marks])
+        revision = publish
+    else:
+        number = (module.revisions.aggregate(top=Max("number"))["top"] or 0) + 1
+        revision = ModuleRevision.objects.create(
+            module=module, number=number, source=text, content_hash=digest, author=author, origin=origin,
+            note=note[:200], based_on=based_on, created_at=now, published_at=now if published else None, **marks)
+    if marks:
+        change_record(revision=revision, author=author)
+    return revision
 
 
 def _superseded(module: Module, source: SourceFile,
@@ -307,7 +327,7 @@ def _track(row, source: SourceFile, report: ImportReport | None = None, label: s
     row.title = source.doc.meta["title"]
 
 
-def _course_import(source: CourseSource, report: ImportReport, force: bool) -> None:
+def _course_import(source: CourseSource, report: ImportReport, force: bool, notes: ImportChanges) -> None:
     course = Course.objects.filter(slug=source.slug).first() or Course(slug=source.slug)
     if _is_current(course, source, force):
         report.unchanged += 1
@@ -326,6 +346,8 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         course.credit_hours = _hours(meta.get("credit_hours")) or Decimal(0)
         course.credit_category = meta.get("credit_category", "").strip()
         course.credit_min_active = meta.get("credit_min_active")
+        course.retrain = meta.get("retrain", "hr")
+        course.retrain_within = str(parse_duration(meta["retrain_within"])) if "retrain_within" in meta else ""
         course.save()
     _bank_import(course, source)
     relink = library_sync(course=course, source=source, force=force)
@@ -338,10 +360,12 @@ def _course_import(source: CourseSource, report: ImportReport, force: bool) -> N
         part = _part_import(course, parts.pop(part_source.slug, None), part_source, report, force)
         for module_source in sorted(part_source.modules, key=lambda m: m.doc.meta["order"]):
             position += 1
+            key = f"{source.slug}/{module_source.slug}"
             result = module_upsert(
                 course=course, part=part, source=module_source, module=modules.pop(module_source.slug, None),
                 position=position, neighbours=_tree_neighbours(source, part_source, module_source),
-                force=force, library=library)
+                force=force, library=library, change=notes.for_module(key))
+            notes.record(key, updated=result.changed and not result.created)
             _report_module(result, report)
             if result.changed:
                 rendered.add(result.module.slug)

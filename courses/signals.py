@@ -17,3 +17,13 @@ def module_changed_announce(*, module_id: int) -> None:
     # robust: a listener's failure (say, the search index) must not turn a committed publish into
     # an error page; it is logged, and `search_reindex` repairs the index.
     transaction.on_commit(partial(module_changed.send, sender=Module, module_id=module_id), robust=True)
+
+
+# A trainer published a material change (courses.changes). Sent with ``revision_id`` after commit;
+# progress assigns retraining when the course says `retrain: auto`. A listener that fails is logged
+# and HR can still assign the retraining from the report (the affected people are computed there).
+material_change = Signal()
+
+
+def material_change_announce(*, revision_id: int) -> None:
+    transaction.on_commit(partial(material_change.send, sender=Module, revision_id=revision_id), robust=True)

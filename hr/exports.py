@@ -43,9 +43,11 @@ XLSX_DECIMAL = "0.00"
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 STATUS_LABELS = {"not_started": "未开始", "in_progress": "学习中", "completed": "已完成", "overdue": "已逾期",
                  "left": "离职"}
-KNOWN_SAFE = frozenset({*STATUS_LABELS.values(), "已完成", "学习中", "未开始", ""})
+CERTIFICATE_LABELS = {"valid": "有效", "expiring": "即将到期", "expired": "已过期", "revoked": "已撤销",
+                      "never": "未获证"}
+KNOWN_SAFE = frozenset({*STATUS_LABELS.values(), *CERTIFICATE_LABELS.values(), "已完成", "学习中", "未开始", ""})
 SUMMARY_HEADER = ["姓名", "邮箱", "工号", "部门", "直属上级", "课程", "状态", "截止日期", "完成日期",
-                  "已完成模块", "平均最佳得分", "学习时长（分钟）", "离职日期"]
+                  "已完成模块", "平均最佳得分", "学习时长（分钟）", "证书状态", "证书有效期至", "离职日期"]
 
 
 def cell_text(value: object) -> str:
@@ -96,6 +98,8 @@ def summary_rows(filters: ReportFilters) -> Iterator[list]:
                user.manager.name if user.manager_id else "", e.course.title, STATUS_LABELS[e.status],
                e.due_date or "", timezone.localtime(e.completed_at).date() if e.completed_at else "",
                e.modules_done, round(e.best_score) if e.best_score is not None else "", e.seconds // 60,
+               CERTIFICATE_LABELS[e.certificate_status],
+               timezone.localtime(e.certificate_valid_until).date() if e.certificate_valid_until else "",
                timezone.localtime(user.left_at).date() if user.left_at else ""]
 
 

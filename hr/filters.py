@@ -1,16 +1,17 @@
 """Report filters: parsed from the query string (so a report can be bookmarked) and applied in SQL."""
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django import forms
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
-from progress.models import Cohort, CohortMember, Enrollment
+from progress.models import Certificate, Cohort, CohortMember, Enrollment
 
 STATUSES = [
     ("not_started", _("Not started")),
@@ -19,6 +20,14 @@ STATUSES = [
     ("overdue", _("Overdue")),
     ("left", _("Left the company")),
 ]
+CERTIFICATE_STATUSES = [
+    ("valid", _("Certificate valid")),
+    ("expiring", _("Certificate expiring soon")),
+    ("expired", _("Certificate expired")),
+    ("revoked", _("Certificate revoked")),
+    ("never", _("Never certified")),
+]
+EXPIRING_DAYS_DEFAULT = 30
 
 
 class ReportFilterForm(forms.Form):
@@ -38,6 +47,10 @@ class ReportFilterForm(forms.Form):
                                      widget=forms.DateInput(attrs={"type": "date"}))
     completed_to = forms.DateField(required=False, label=_("Completed until"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
+    certificate = forms.ChoiceField(choices=[("", _("Any certificate status")), *CERTIFICATE_STATUSES],
+                                    required=False, label=_("Certificate"))
+    expiring_days = forms.IntegerField(required=False, min_value=1, max_value=365, label=_("Expiring within (days)"),
+                                       widget=forms.NumberInput(attrs={"placeholder": EXPIRING_DAYS_DEFAULT}))
 
     def __init__(self, *args, courses=(), cohorts=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +108,8 @@ class ReportFilters:
     due_to: date | None = None
     completed_from: date | None = None
     completed_to: date | None = None
+    certificate: str = ""
+    expiring_days: int | None = None
     # The query held a value that is not a valid filter. Such filters match nothing: dropping the bad
     # value (or every value) would show and export more than the person asked for.
     invalid: bool = False
@@ -109,7 +124,8 @@ class ReportFilters:
         return cls(course_id=data.get("course"), cohort_id=data.get("cohort"),
                    department=data.get("department") or "", manager_id=data.get("manager"),
                    status=data.get("status") or "", due_from=data.get("due_from"), due_to=data.get("due_to"),
-                   completed_from=data.get("completed_from"), completed_to=data.get("completed_to"))
+                   completed_from=data.get("completed_from"), completed_to=data.get("completed_to"),
+                   certificate=data.get("certificate") or "", expiring_days=data.get("expiring_days"))
 
     def as_query(self) -> dict:
         """The filters as the report form's own query parameters (what links and bookmarks carry)."""
@@ -149,9 +165,30 @@ FILTER_LOOKUPS = {
 }
 
 
+def certificate_status_annotate(queryset: QuerySet[Enrollment], *, expiring_days: int | None = None,
+                                now: datetime | None = None) -> QuerySet[Enrollment]:
+    """Each enrolment's certificate status (valid, expiring within N days, expired, revoked, never) and
+    expiry, computed in SQL from the learner's certificate for that course."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=expiring_days or EXPIRING_DAYS_DEFAULT)
+    certificate = Certificate.objects.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))
+    status = Case(When(revoked_at__isnull=False, then=Value("revoked")),
+                  When(valid_until__isnull=True, then=Value("valid")),
+                  When(valid_until__lte=now, then=Value("expired")),
+                  When(valid_until__lte=soon, then=Value("expiring")),
+                  default=Value("valid"), output_field=CharField())
+    return queryset.annotate(
+        certificate_status=Coalesce(Subquery(certificate.annotate(s=status).values("s")[:1]), Value("never"),
+                                    output_field=CharField()),
+        certificate_valid_until=Subquery(certificate.values("valid_until")[:1]))
+
+
 def apply_filters(queryset: QuerySet[Enrollment], filters: ReportFilters) -> QuerySet[Enrollment]:
+    queryset = certificate_status_annotate(queryset, expiring_days=None if filters.invalid else filters.expiring_days)
     if filters.invalid:
         return queryset.none()
+    if filters.certificate:
+        queryset = queryset.filter(certificate_status=filters.certificate)
     q = Q(**{lookup: getattr(filters, name) for name, lookup in FILTER_LOOKUPS.items() if getattr(filters, name)})
     if filters.cohort_id:
         members = CohortMember.objects.filter(cohort_id=filters.cohort_id, left_at__isnull=True)

@@ -3,14 +3,18 @@
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Course, Module
-from progress.models import Enrollment, ModuleProgress
+from courses.models import Change, Course, Module, ModuleRevision
+from progress.models import Certificate, Enrollment, ModuleProgress, Retraining
+from progress.retraining import change_period, content_change_affected
 from quizzes.models import Attempt, TimeExtension
 
 from .filters import ReportFilters, annotated_enrollments, apply_filters
@@ -18,6 +22,7 @@ from .models import EvidencePack
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 40
+CHANGES_SHOWN = 30
 
 
 def report_rows(filters: ReportFilters) -> QuerySet[Enrollment]:
@@ -37,6 +42,9 @@ def overview(filters: ReportFilters) -> list[dict]:
                       in_progress=Count("id", filter=Q(status="in_progress")),
                       completed=Count("id", filter=Q(status="completed")),
                       overdue=Count("id", filter=Q(status="overdue")),
+                      certified=Count("id", filter=Q(certificate_status="valid")),
+                      expiring=Count("id", filter=Q(certificate_status="expiring")),
+                      expired=Count("id", filter=Q(certificate_status="expired")),
                       avg_score=Avg("best_score"), avg_seconds=Avg("seconds"))
             .order_by("course__title"))
     result = []
@@ -132,3 +140,54 @@ def evidence_check(*, pack: EvidencePack, data: bytes | None = None, digest: str
         digest = hashlib.sha256(data).hexdigest()
     digest = digest.strip().lower()
     return bool(SHA256_HEX_RE.match(digest)) and hmac.compare_digest(digest, pack.file_sha256)
+
+
+def learner_certificates(*, user_id: int) -> list[dict]:
+    now = timezone.now()
+    return [{"certificate": c, "status": c.status_at(now)}
+            for c in Certificate.objects.filter(user_id=user_id).order_by("course_title")]
+
+
+def material_changes() -> list[dict]:
+    """The newest material changes with who they affect: not yet assigned (one count per change;
+    changes are few), assigned and still open, done."""
+    revisions = list(ModuleRevision.objects.filter(change=Change.MATERIAL, published_at__isnull=False)
+                     .select_related("module__course", "author").order_by("-published_at")[:CHANGES_SHOWN])
+    periods = {change_period(r): r.pk for r in revisions}
+    counts = {row["period"]: row for row in Retraining.objects.filter(period__in=periods).values("period").annotate(
+        open=Count("id", filter=Q(completed_at__isnull=True)), done=Count("id", filter=Q(completed_at__isnull=False)))}
+    return [{"revision": r, "waiting": content_change_affected(revision=r).count(),
+             "open": counts.get(change_period(r), {}).get("open", 0),
+             "done": counts.get(change_period(r), {}).get("done", 0)} for r in revisions]
+
+
+@dataclass
+class RetrainingNeed:
+    """ "needs retraining: course revision 7 → 9, modules 3 and 12" for one person and course."""
+
+    user_id: int
+    course_title: str
+    from_revision: int | None
+    to_revision: int
+    modules: list[int] = field(default_factory=list)  # positions in the course
+    reasons: set[str] = field(default_factory=set)
+    due_date: date | None = None
+
+
+def retraining_needs(*, user_ids) -> list[RetrainingNeed]:
+    """Open retraining of these people, one line per person and course (one query)."""
+    rows = (Retraining.objects.filter(user_id__in=user_ids, completed_at__isnull=True, module__archived_at__isnull=True)
+            .order_by("user__email", "course__title", "module__position")
+            .values_list("user_id", "course_id", "course__title", "from_course_revision", "to_course_revision",
+                         "module__position", "reason", "due_date"))
+    needs: dict[tuple[int, int], RetrainingNeed] = {}
+    for user_id, course_id, title, old, new, position, reason, due in rows:
+        need = needs.setdefault((user_id, course_id), RetrainingNeed(user_id, title, old, new))
+        if old is not None and (need.from_revision is None or old < need.from_revision):
+            need.from_revision = old
+        need.to_revision = max(need.to_revision, new)
+        if position not in need.modules:
+            need.modules.append(position)
+        need.reasons.add(reason)
+        need.due_date = min(need.due_date or due, due)
+    return list(needs.values())

@@ -22,8 +22,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from accounts.models import User
 from audit.selectors import audit_entries
 from audit.services import audit_record
-from courses.models import Course, Module
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
+from courses.models import Course, Module, ModuleRevision
+from progress.models import Certificate, Cohort, CohortMember, CourseAssignment, Enrollment, OfflineCredit
+from progress.retraining import content_change_assign
+from progress.services import certificate_revoke as progress_certificate_revoke
 from progress.services import deadline_grading_queue
 from quizzes import exams
 from quizzes.models import TimeExtension
@@ -438,3 +440,26 @@ def _export_ready_email(export: ExportLog, rows: int) -> None:
     send_mail(render_to_string("emails/export_ready.subject.txt", context).strip(),
               render_to_string("emails/export_ready.txt", context), None, [export.user.email],
               html_message=render_to_string("emails/export_ready.html", context))
+
+
+@transaction.atomic
+def retraining_assign(*, revision: ModuleRevision, due_date: date, assigned_by: User) -> int:
+    """Assign the module of a material change, and only it, to everyone it affects; audited."""
+    count = content_change_assign(revision=revision, due_date=due_date, assigned_by=assigned_by)
+    module = revision.module
+    audit_record(actor=assigned_by, action="retraining.assign", target=revision, reason=revision.change_reason,
+                 after={"course": module.course.slug, "module": module.slug, "revision": revision.number,
+                        "due_date": due_date.isoformat(), "assigned": count})
+    return count
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by: User) -> bool:
+    """HR revokes a certificate with a reason; audited. False (nothing written) when already revoked."""
+    before = certificate.status_at(timezone.now())
+    if not progress_certificate_revoke(certificate=certificate, reason=reason):
+        return False
+    audit_record(actor=revoked_by, action="certificate.revoke", target=certificate, reason=reason,
+                 before={"status": before},
+                 after={"status": "revoked", "code": certificate.code, "course": certificate.course_title})
+    return True

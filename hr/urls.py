@@ -27,5 +27,8 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/members/<int:user_id>/remove/", views.cohort_member_remove,
          name="cohort_member_remove"),
     path("assignments/<int:assignment_id>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
+    path("certificates/<int:certificate_id>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("retraining/", views.retraining, name="retraining"),
+    path("retraining/<int:revision_id>/assign/", views.retraining_assign, name="retraining_assign"),
     path("enrollments/<int:enrollment_id>/extend/", views.enrollment_extend, name="enrollment_extend"),
 ]

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from accounts.roles import role_required
 from courses.models import Course
-from progress.models import Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.models import Certificate, Cohort, CohortMember, CourseAssignment, Enrollment
+from progress.retraining import material_revision
 
 from . import credit, selectors, services
 from .auditlog import EXPORT_KINDS as AUDIT_EXPORT_KINDS
@@ -22,7 +24,7 @@ from .auditlog import AuditFilterForm, audit_page
 from .charts import horizontal_bars
 from .exports import csv_lines, export_from_token, export_log_entries, export_rows, write_xlsx
 from .filters import ReportFilterForm, ReportFilters, filter_choices
-from .forms import AssignForm, CohortForm, ExamTimeForm, ExtensionForm, OfflineCreditForm
+from .forms import AssignForm, CohortForm, ExamTimeForm, ExtensionForm, OfflineCreditForm, RetrainingForm, RevokeForm
 from .uploads import UploadUnreadable, read_upload
 
 hr_required = role_required(Role.HR)
@@ -86,6 +88,9 @@ def learner(request, user_id: int):
     context["extension_form"] = ExtensionForm()
     context["credit"] = credit.person_credit(user=context["learner"])
     context["offline_form"] = OfflineCreditForm()
+    context["retraining_needs"] = selectors.retraining_needs(user_ids=[user_id])
+    context["certificates"] = selectors.learner_certificates(user_id=user_id)
+    context["revoke_form"] = RevokeForm()
     return render(request, "hr/learner.html", context)
 
 
@@ -97,6 +102,8 @@ def offline_credit_add(request, user_id: int):
                  action=lambda **data: services.offline_credit_add(user=person, created_by=request.user,
                                                                   request=request, **data))
     return redirect("hr:learner", user_id=person.pk)
+
+
 @require_POST
 @hr_required
 def exam_time_extend(request, user_id: int):
@@ -106,6 +113,22 @@ def exam_time_extend(request, user_id: int):
                  action=lambda module, **data: services.exam_time_extend(
                      learner=learner, module_id=module, granted_by=request.user, request=request, **data))
     return redirect("hr:learner", user_id=learner.pk)
+
+
+@require_POST
+@hr_required
+def certificate_revoke(request, certificate_id: int):
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for revoking the certificate; nothing was changed."))
+    elif services.certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"],
+                                     revoked_by=request.user):
+        messages.success(request, _("Certificate %(code)s is revoked; its verification page now says so.")
+                         % {"code": certificate.code})
+    else:
+        messages.info(request, _("This certificate was already revoked."))
+    return redirect("hr:learner", user_id=certificate.user_id)
 
 
 @hr_required
@@ -262,10 +285,37 @@ def cohort_create(request):
 @hr_required
 def cohort_detail(request, cohort_id: int):
     cohort = get_object_or_404(Cohort, pk=cohort_id)
-    members = cohort.memberships.filter(left_at__isnull=True).select_related("user").order_by("user__email")
+    members = list(cohort.memberships.filter(left_at__isnull=True).select_related("user").order_by("user__email"))
     assignments = cohort.assignments.select_related("course").order_by("-assigned_at")
-    return render(request, "hr/cohort.html", {"cohort": cohort, "members": members,
+    people = {m.user_id: m.user for m in members}
+    needs = [(people[need.user_id], need) for need in selectors.retraining_needs(user_ids=list(people))]
+    return render(request, "hr/cohort.html", {"cohort": cohort, "members": members, "retraining_needs": needs,
                                               "assignments": assignments, "assign_form": AssignForm()})
+
+
+@hr_required
+def retraining(request):
+    return render(request, "hr/retraining.html", {
+        "changes": selectors.material_changes(),
+        "form": RetrainingForm(initial={"due_date": timezone.localdate() + timedelta(days=30)})})
+
+
+@require_POST
+@hr_required
+def retraining_assign(request, revision_id: int):
+    revision = material_revision(revision_id=revision_id)
+    if revision is None:  # an editorial change, a draft or a made-up id: nothing to assign
+        raise Http404
+    form = RetrainingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["due_date"]))
+        return redirect("hr:retraining")
+    count = services.retraining_assign(revision=revision, due_date=form.cleaned_data["due_date"],
+                                       assigned_by=request.user)
+    messages.success(request, ngettext("Assigned “%(module)s” again to %(count)s person.",
+                                       "Assigned “%(module)s” again to %(count)s people.", count)
+                     % {"module": revision.module.title, "count": count})
+    return redirect("hr:retraining")
 
 
 @require_POST

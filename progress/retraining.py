@@ -6,19 +6,24 @@ last open retraining row of a course is complete gets their certificate re-stamp
 course's current revision; when recertification was among them, its validity starts again.
 """
 
-from datetime import UTC, datetime
+from bisect import bisect_right
+from datetime import UTC, date, datetime
 
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
 from courses.content.durations import Duration, duration_or_none, parse_duration
-from courses.models import Course, Module
+from courses.models import Change, Course, CourseRevision, Module, ModuleRevision
 from courses.revisions import course_revision_current
 from quizzes.models import Attempt
 
-from .models import Certificate, Retraining
+from .models import Certificate, ModuleProgress, Retraining
 
 RECERTIFY_WITHIN_DEFAULT = "30 days"
+RETRAIN_WITHIN_DEFAULT = "30 days"
 BATCH_SIZE = 500
 
 
@@ -103,7 +108,9 @@ def _retraining_complete(user: User, module: Module, now: datetime) -> None:
     reasons = set(done.values_list("reason", flat=True))
     if not reasons or not done.update(completed_at=now):
         return
-    if not Retraining.objects.filter(user=user, course_id=module.course_id, completed_at__isnull=True).exists():
+    still_open = Retraining.objects.filter(user=user, course_id=module.course_id, completed_at__isnull=True,
+                                           module__archived_at__isnull=True)
+    if not still_open.exists():
         certificate_restamp(user=user, course=module.course, now=now,
                             renew=Retraining.Reason.RECERTIFICATION in reasons)
 
@@ -116,3 +123,74 @@ def certificate_restamp(*, user: User, course: Course, now: datetime, renew: boo
     if renew:
         changes["valid_until"] = certificate_valid_until(course=course, start=now)
     return Certificate.objects.filter(user=user, course=course, revoked_at__isnull=True).update(**changes)
+
+
+# --- retraining after a material change ------------------------------------------------------
+
+def change_period(revision: ModuleRevision) -> str:
+    return f"change:{revision.pk}"
+
+
+def material_revision(*, revision_id: int) -> ModuleRevision | None:
+    """A published material change, or None (an editorial one, a draft, or no such revision)."""
+    return (ModuleRevision.objects.filter(pk=revision_id, change=Change.MATERIAL, published_at__isnull=False)
+            .select_related("module__course").first())
+
+
+def content_change_affected(*, revision: ModuleRevision) -> QuerySet[ModuleProgress]:
+    """Who learned the module on an earlier text and is not yet asked to learn it again: completed
+    it before the change was published, has not learned it again since (another retraining), and
+    has no retraining for this change. Leavers are left out. Rows carry ``learned_at``."""
+    since = revision.published_at
+    relearned = Retraining.objects.filter(user_id=OuterRef("user_id"), module_id=revision.module_id,
+                                          completed_at__isnull=False)
+    last_relearned = relearned.values("user_id").annotate(last=Max("completed_at")).values("last")[:1]
+    assigned = Retraining.objects.filter(user_id=OuterRef("user_id"), module_id=revision.module_id,
+                                         period=change_period(revision))
+    return (ModuleProgress.objects
+            .filter(module_id=revision.module_id, completed_at__lt=since, user__is_active=True,
+                    user__left_at__isnull=True)
+            .exclude(Exists(relearned.filter(completed_at__gte=since)))
+            .exclude(Exists(assigned))
+            .annotate(learned_at=Greatest(F("completed_at"), Coalesce(Subquery(last_relearned), F("completed_at")))))
+
+
+@transaction.atomic
+def content_change_assign(*, revision: ModuleRevision, due_date: date, assigned_by: User | None) -> int:
+    """Ask everyone affected by this material change to learn ONLY its module again, by ``due_date``.
+    Each row names the text they learned (for the diff) and the course revisions from and to.
+    Assigning again adds only people who became affected since; returns how many were assigned."""
+    if revision.change != Change.MATERIAL or revision.published_at is None:
+        raise ValueError(f"revision {revision.pk} is not a published material change")
+    module = revision.module
+    texts = list(ModuleRevision.objects.filter(module=module, published_at__isnull=False)
+                 .order_by("published_at").values_list("published_at", "pk"))
+    course_revisions = list(CourseRevision.objects.filter(course_id=module.course_id)
+                            .order_by("created_at").values_list("created_at", "number"))
+    target = course_revision_current(course_id=module.course_id).number
+    now = timezone.now()
+    rows = [Retraining(user_id=p.user_id, course_id=module.course_id, module=module,
+                       reason=Retraining.Reason.CONTENT_CHANGE, period=change_period(revision), due_date=due_date,
+                       assigned_at=now, assigned_by=assigned_by, to_course_revision=target,
+                       from_course_revision=_at(course_revisions, p.learned_at),
+                       learned_revision_id=_at(texts, p.learned_at))
+            for p in content_change_affected(revision=revision).only("user_id", "completed_at")]
+    Retraining.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _at(history: list[tuple[datetime, int]], moment: datetime) -> int | None:
+    """The value that was current at ``moment`` in a (since, value) history sorted by time; the first
+    one for a moment before it (learning done before course revisions were recorded)."""
+    index = bisect_right([since for since, _value in history], moment)
+    return history[max(index, 1) - 1][1] if history else None
+
+
+def content_change_auto_assign(*, revision_id: int) -> int:
+    """What a course with `retrain: auto` does on its own after a material change (0 otherwise)."""
+    revision = material_revision(revision_id=revision_id)
+    if revision is None or revision.module.course.retrain != "auto":
+        return 0
+    within = parse_duration(revision.module.course.retrain_within or RETRAIN_WITHIN_DEFAULT)
+    due = timezone.localdate(within.after(timezone.now()))
+    return content_change_assign(revision=revision, due_date=due, assigned_by=None)

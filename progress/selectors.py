@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses import selectors as course_selectors
+from courses.authoring.diff import DiffLine, line_diff, reading_text
 from courses.content.exercises import feedback
 from courses.models import Course, Module
 from quizzes.models import Attempt, QuestionResult
@@ -148,6 +149,15 @@ def retraining_due(*, user: User) -> list[Retraining]:
     """The modules the learner has to learn again, soonest due first (one query)."""
     return list(Retraining.objects.filter(user=user, completed_at__isnull=True, module__archived_at__isnull=True)
                 .select_related("module", "course").order_by("due_date", "course__title", "module__position"))
+
+
+def retraining_diff(*, retraining: list[Retraining], module: Module) -> list[DiffLine]:
+    """What changed since the text the learner learned (the oldest one, when several changes are open);
+    body text only, so the quiz's marked answers never show. Empty for recertification."""
+    learned = next((r.learned_revision for r in retraining if r.learned_revision is not None), None)
+    if learned is None:
+        return []
+    return line_diff(reading_text(learned.source), reading_text(module.source))
 
 
 def recent_attempts(*, user: User, limit: int = 5) -> list[Attempt]:

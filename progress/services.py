@@ -343,6 +343,12 @@ def certificate_issue(*, user: User, course: Course) -> Certificate:
     return certificate
 
 
+def certificate_revoke(*, certificate: Certificate, reason: str) -> bool:
+    """Revoke once (False when it already was); verification says so from now on. The row stays."""
+    return bool(Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:200]))
+
+
 class ReflectionInvalid(ValueError):
     pass
 

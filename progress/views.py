@@ -66,6 +66,7 @@ def _module_context(request, module: Module, *, data=None, error: str = "") -> d
         "previous": previous, "next": following, "position": position, "module_count": len(structure.modules),
         "quiz": opened.quiz, "retraining": opened.retraining,
         "retraining_unread": any(r.read_at is None for r in opened.retraining),
+        "retraining_diff": selectors.retraining_diff(retraining=opened.retraining, module=module),
         "reflections": selectors.reflections_for(user=request.user, module=module),
         "exercises": selectors.exercise_results_for(user=request.user, module=module),
         "heartbeat_seconds": services.HEARTBEAT_SECONDS,

@@ -33,3 +33,16 @@ def line_diff(old: str, new: str, *, context: int = CONTEXT_LINES) -> list[DiffL
 
 def diff_stats(lines: list[DiffLine]) -> tuple[int, int]:
     return sum(line.kind == "add" for line in lines), sum(line.kind == "del" for line in lines)
+
+
+QUIZ_MARKER = "=== quiz ==="
+
+
+def reading_text(source: str) -> str:
+    """What a learner reads of a module's source: no front matter and no quiz (its answers are marked)."""
+    lines = source.removeprefix("\ufeff").splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), 0)
+        lines = lines[end + 1:]
+    quiz = next((i for i, line in enumerate(lines) if line.strip() == QUIZ_MARKER), len(lines))
+    return "\n".join(lines[:quiz]).strip("\n")

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.changes import REASON_MAX_LENGTH, ChangeNote
 from courses.content.documents import MAX_FILE_BYTES
 from courses.content.frontmatter import SLUG_RE
-from courses.models import Part
+from courses.models import Change, Part
 
 
 class ModuleTextForm(forms.Form):
@@ -12,10 +13,27 @@ class ModuleTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 32, "spellcheck": "false", "class": "editor-text",
                                      "autocapitalize": "off", "wrap": "off"}))
     base = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    change = forms.ChoiceField(label=_("What does publishing this change mean for people already trained?"),
+                               choices=Change.choices, required=False, widget=forms.RadioSelect)
+    change_reason = forms.CharField(label=_("Reason (required for a material change)"), required=False,
+                                    max_length=REASON_MAX_LENGTH, widget=forms.TextInput(attrs={"size": 60}))
 
-    def __init__(self, *args, module=None, **kwargs):
+    def __init__(self, *args, module=None, publishing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.module = module
+        self.publishing = publishing
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.publishing:
+            return data
+        if not data.get("change"):
+            self.add_error("change", _("Choose whether this change is material or editorial before publishing."))
+        elif data["change"] == Change.MATERIAL and not (data.get("change_reason") or "").strip():
+            self.add_error("change_reason", _("Say in a few words what certified people must learn again."))
+        else:
+            data["change_note"] = ChangeNote(data["change"], data.get("change_reason") or "")
+        return data
 
     def clean_base(self) -> int | None:
         """The revision the trainer started from must be one of this module's (the id is posted)."""

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import audit_record
+from courses.changes import ChangeNote
 from courses.models import Course, Module, ModuleRevision, Part
 from courses.revisions import course_revision_refresh
 from courses.selectors import bank_candidates_for
@@ -90,9 +91,10 @@ def revision_save_draft(*, module: Module, text: str, base_id: int | None, autho
 
 
 @transaction.atomic
-def revision_publish(*, module: Module, text: str, base_id: int | None, author: User,
+def revision_publish(*, module: Module, text: str, base_id: int | None, author: User, change: ChangeNote,
                      origin: str = Origin.EDITOR, based_on: ModuleRevision | None = None) -> SaveOutcome:
-    """Validate, render and publish the text for learners (the same service import_content runs)."""
+    """Validate, render and publish the text for learners (the same service import_content runs).
+    ``change``: material or editorial, recorded on the published revision and in the audit log."""
     module = _locked(module)
     if conflict := _conflict(module, base_id):
         return SaveOutcome(conflict=conflict)
@@ -100,7 +102,8 @@ def revision_publish(*, module: Module, text: str, base_id: int | None, author: 
     source = module_source(text=normalise_newlines(text), path=module.source_path)
     try:
         result = module_upsert(course=module.course, part=module.part, source=source, module=module,
-                               author=author, origin=origin, publish=latest, based_on=based_on or latest)
+                               author=author, origin=origin, publish=latest, based_on=based_on or latest,
+                               change=change)
     except ContentInvalid as error:
         return SaveOutcome(problems=_as_problems(error))
     revision = result.revision
@@ -109,20 +112,17 @@ def revision_publish(*, module: Module, text: str, base_id: int | None, author: 
             return SaveOutcome(revision=latest, unchanged=True)
         # The live text again, over a newer draft: the history's head must be what learners see.
         revision = revision_record(module=module, text=source.text, author=author, origin=origin,
-                                   published=True, publish=latest, based_on=based_on or latest)
+                                   published=True, publish=latest, based_on=based_on or latest, change=change)
     course_positions_refresh(course=module.course)
-    _content_audit(action="content.publish", module=module, author=author,
-                   before={"revision": latest.number} if latest else None,
-                   after={"revision": revision.number, "origin": origin})
     course_revision_refresh(course=module.course)
     return SaveOutcome(revision=revision)
 
 
 def revision_restore(*, module: Module, revision: ModuleRevision, base_id: int | None,
-                     author: User) -> SaveOutcome:
+                     author: User, change: ChangeNote) -> SaveOutcome:
     """Publish an old revision's text again. The module keeps its current place in the course."""
     text = set_front_matter_value(revision.source, "order", module.order)
-    return revision_publish(module=module, text=text, base_id=base_id, author=author,
+    return revision_publish(module=module, text=text, base_id=base_id, author=author, change=change,
                             origin=Origin.RESTORE, based_on=revision)
 
 

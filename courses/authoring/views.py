@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required
+from courses.changes import ChangeNote
+from courses.models import Change
 from courses.services import ContentInvalid, module_source
 from quizzes.answer_syntax import TRUE_WORDS
 
@@ -101,18 +103,24 @@ def module_edit(request, course_slug: str, module_slug: str):
         form = ModuleTextForm(initial={"text": latest.source if latest else module.source,
                                        "base": latest.pk if latest else None})
         return render(request, "authoring/editor.html", _editor_context(request, module, form))
-    form = ModuleTextForm(request.POST, module=module)
+    publishing = request.POST.get("action") == "publish"
+    form = ModuleTextForm(request.POST, module=module, publishing=publishing)
     if not form.is_valid():
         return render(request, "authoring/editor.html", _editor_context(request, module, form), status=400)
-    save = services.revision_publish if request.POST.get("action") == "publish" else services.revision_save_draft
-    outcome = save(module=module, text=form.cleaned_data["text"], base_id=form.cleaned_data["base"],
-                   author=request.user)
+    data = form.cleaned_data
+    if publishing:
+        outcome = services.revision_publish(module=module, text=data["text"], base_id=data["base"],
+                                            author=request.user, change=data["change_note"])
+    else:
+        outcome = services.revision_save_draft(module=module, text=data["text"], base_id=data["base"],
+                                               author=request.user)
     if outcome.ok:
-        messages.success(request, _saved_message(outcome, publish=save is services.revision_publish))
+        messages.success(request, _saved_message(outcome, publish=publishing))
         return redirect(_editor_url(module))
     if outcome.conflict:
         # The trainer's text stays in the form; saving again knowingly replaces the other change.
-        form = ModuleTextForm({"text": form.cleaned_data["text"], "base": outcome.conflict.latest.pk})
+        form = ModuleTextForm({"text": data["text"], "base": outcome.conflict.latest.pk,
+                               "change": data.get("change", ""), "change_reason": data.get("change_reason", "")})
     context = _editor_context(request, module, form, outcome=outcome)
     return render(request, "authoring/editor.html", context, status=409 if outcome.conflict else 400)
 
@@ -177,8 +185,14 @@ def revision_restore(request, course_slug: str, module_slug: str, number: int):
     if base and not (base.isdigit() and module.revisions.filter(pk=int(base)).exists()):
         return HttpResponse(_("This form started from a revision of another module. Reload the history and "
                               "restore again."), status=400)
+    try:
+        # The history's restore form offers both and selects editorial; a material restore names its reason.
+        change = ChangeNote(request.POST.get("change", Change.EDITORIAL), request.POST.get("change_reason", ""))
+    except ValueError:
+        messages.error(request, _("A material restore needs a short reason; nothing was restored."))
+        return redirect(history)
     outcome = services.revision_restore(module=module, revision=revision, author=request.user,
-                                        base_id=int(base) if base else None)
+                                        base_id=int(base) if base else None, change=change)
     if outcome.conflict:
         messages.error(request, _("Someone saved this module while you were looking at its history. "
                                   "Check the newest revision, then restore again."))

@@ -46,6 +46,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "course": {**COMMON, **QUIZ_SETTINGS, **CREDIT_SETTINGS,
                "pass_mark": Field(int, required=True, minimum=0, maximum=100),
                "valid_for": Field(str, duration=True), "recertify_within": Field(str, duration=True),
+               "retrain": Field(str, choices=("auto", "hr")), "retrain_within": Field(str, duration=True),
                "credit_min_active": Field(int, minimum=0, maximum=100),
                "language": Field(str, choices=CONTENT_LANGUAGES)},
     "part": {**COMMON, "order": Field(int, required=True, minimum=1, maximum=999)},

@@ -25,4 +25,4 @@ def latest_id(module: Module) -> int:
 
 def post_text(client, module: Module, text: str, *, action: str = "draft", base: int | None = None):
     return client.post(EDIT.format(module.slug), {
-        "text": text, "action": action, "base": latest_id(module) if base is None else base})
+        "text": text, "action": action, "change": "editorial", "base": latest_id(module) if base is None else base})

@@ -30,7 +30,7 @@ def test_simultaneous_publishes_from_one_base(transactional_db, course_dir):
         barrier.wait()
         try:
             return client.post("/trainer/courses/test-course/m-1-1/edit/", {
-                "text": module.source.replace("的正文", f"的第{index}版"), "action": "publish",
+                "text": module.source.replace("的正文", f"的第{index}版"), "action": "publish", "change": "editorial",
                 "base": base}).status_code
         finally:
             connection.close()

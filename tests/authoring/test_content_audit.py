@@ -32,9 +32,11 @@ def test_publishing_records_the_revision_before_and_after(trainer_client, module
     text = module.source.replace("的正文", "的新正文")
     assert post_text(trainer_client, module, text, action="publish").status_code in (200, 302)
     entry = AuditEntry.objects.get(action="content.publish")
-    assert entry.actor == trainer and entry.target_id == str(module.pk)
+    revision = module.revisions.get(number=before + 1)
+    assert entry.actor == trainer and entry.target_id == str(revision.pk)
     assert entry.before == {"revision": before}
-    assert entry.after == {"course": "test-course", "revision": before + 1, "origin": "editor"}
+    assert entry.after == {"course": "test-course", "module": module.slug, "revision": before + 1,
+                           "origin": "editor", "change": "editorial"}
 
 
 def test_an_unchanged_publish_or_a_draft_records_nothing(trainer_client, module):

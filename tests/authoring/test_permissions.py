@@ -32,7 +32,7 @@ def test_nothing_changes_when_a_learner_posts(client, imported_course):
 
     client.force_login(UserFactory(roles=["learner"]))
     before = Module.objects.get(slug="m-1-1").source
-    client.post(M + "edit/", {"text": "---\ntitle: x\n---\n", "action": "publish"})
+    client.post(M + "edit/", {"text": "---\ntitle: x\n---\n", "action": "publish", "change": "editorial"})
     assert Module.objects.get(slug="m-1-1").source == before
 
 

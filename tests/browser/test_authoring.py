@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from courses.authoring import services
+from courses.changes import ChangeNote
 from courses.content.images import image_problems
 from courses.models import Module
 from tests.browser.conftest import DESKTOP, PHONE
@@ -70,6 +71,7 @@ def test_trainer_edits_previews_drafts_publishes_and_restores(page, live_server,
     learner_page.goto(f"{base}{LEARNER_PAGE}")
     assert "浏览器里写的新段落" not in learner_page.content()
 
+    page.get_by_label("编辑性修改", exact=False).check()
     page.locator("button[value=publish]").click()
     page.wait_for_load_state()
     learner_page.goto(f"{base}{LEARNER_PAGE}")
@@ -133,7 +135,7 @@ def test_stored_xss_never_opens_a_dialog(page, live_server, people, sign_in, lea
         "的正文。", f"的正文。\n\n{body}\n").replace("第一题？", f"第一题？ {vectors[1]}").replace(
         "> 因为对。", f"> 因为对。 {vectors[2]}")
     outcome = services.revision_publish(module=module, text=text, base_id=module.revisions.get().pk,
-                                        author=trainer)
+                                        author=trainer, change=ChangeNote("editorial"))
     assert outcome.ok and not outcome.unchanged, outcome.problems
     dialogs: list[str] = []
     base = live_server.url

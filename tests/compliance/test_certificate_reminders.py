@@ -59,6 +59,9 @@ def test_learners_can_opt_out_of_certificate_reminders(certified, learner, dispa
 
 
 def test_reason_text_for_hr_preview():
+    with translation.override("en"):
+        assert reason_text({"code": "cert_expiring", "days": 1, "date": "2027-01-31"}) == (
+            "Certificate expires on 2027-01-31: 1 day left")
     with translation.override("zh-hans"):
         expiring = reason_text({"code": "cert_expiring", "days": 3, "date": "2027-01-31"})
         assert expiring == "证书 2027-01-31 到期：还剩 3 天"

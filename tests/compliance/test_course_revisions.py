@@ -40,7 +40,8 @@ def test_publishing_in_the_editor_records_a_revision(client, trainer, imported_c
     latest = module.revisions.order_by("-number").first()
     client.force_login(trainer)
     response = client.post("/trainer/courses/test-course/m-1-1/edit/", {
-        "text": module.source.replace("的正文。", "的正文（新）。"), "base": latest.pk, "action": "publish"})
+        "text": module.source.replace("的正文。", "的正文（新）。"), "base": latest.pk, "action": "publish",
+        "change": "editorial"})
     assert response.status_code == 302
     imported_course.refresh_from_db()
     assert imported_course.revision_number == 2

@@ -134,3 +134,25 @@ def test_a_module_page_shows_the_retraining_and_the_attempt_limit_starts_again(
         page = learner_client.get("/courses/test-course/m-1-1/").content.decode()
     assert "data-retraining" in page and "2027-01-31" in page and "我已读完" in page
     assert 'name="attempt"' in page, "a fresh attempt despite the one used for the first pass"
+
+
+def test_the_command_does_what_beat_does(certified, capsys):
+    from django.core.management import call_command
+
+    with time_machine.travel(IN_WINDOW, tick=False):
+        call_command("recertify")
+        call_command("recertify")
+    opened = "module(s) to learn again opened for recertification"
+    assert capsys.readouterr().out.splitlines() == [f"3 {opened}", f"0 {opened}"]
+
+
+def test_a_module_archived_meanwhile_does_not_hold_the_renewal_back(certified, learner_client, learner):
+    from courses.models import Module
+
+    recertify_at(IN_WINDOW)
+    Module.objects.filter(slug="m-1-3").update(archived_at=IN_WINDOW)
+    with time_machine.travel(datetime(2027, 1, 10, tzinfo=UTC)):
+        learner_client.force_login(learner)
+        relearn(learner_client, learner, "m-1-1")
+        relearn(learner_client, learner, "m-1-2")
+    assert Certificate.objects.get(pk=certified.pk).valid_until.date() == date(2028, 1, 10)

@@ -126,7 +126,7 @@ EDIT = "/trainer/courses/test-course/m-1-1/edit/"
 def _save(client, text: str):
     module = Module.objects.get(slug="m-1-1")
     base = module.revisions.order_by("-number").first().pk
-    return client.post(EDIT, {"text": text, "action": "publish", "base": base})
+    return client.post(EDIT, {"text": text, "action": "publish", "change": "editorial", "base": base})
 
 
 @pytest.fixture

@@ -153,7 +153,8 @@ def test_the_browser_editor_checks_draw_rules_against_the_stored_bank(bank_cours
     assert {"line": 17, "message": "the rule asks for 3 question(s) tagged '漏斗' but the course's bank "
             "(_bank/) has 2"} in data["errors"]
     base = module.revisions.order_by("-number").first().pk
-    refused = client.post("/trainer/courses/test-course/m-1-1/edit/", {"text": text, "action": "publish", "base": base})
+    refused = client.post("/trainer/courses/test-course/m-1-1/edit/",
+                          {"text": text, "action": "publish", "change": "editorial", "base": base})
     assert "tagged &#x27;漏斗&#x27; but the course&#x27;s bank (_bank/) has 2" in refused.content.decode()
     module.refresh_from_db()
     assert "draw: 1 tag 漏斗" in module.source and module.quiz.draw_rules[1]["count"] == 1

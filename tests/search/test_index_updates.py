@@ -6,11 +6,14 @@ from django.db import connection
 from django.utils import timezone
 
 from courses.authoring import services
+from courses.changes import ChangeNote
 from courses.models import Course, Module
 from search.models import Section
 from search.query import query_parse
 from search.selectors import search_results
 from tests.coursebuilder import module_file
+
+EDITORIAL = ChangeNote("editorial")
 
 
 def found(user, text: str) -> list[str]:
@@ -95,7 +98,7 @@ def test_a_draft_is_found_by_trainers_only_and_opens_the_editor(module, trainer,
     # when it is published, the draft result goes and learners find the new text
     with on_commit():
         services.revision_publish(module=module, text=outcome.revision.source, base_id=outcome.revision.pk,
-                                  author=trainer)
+                                  author=trainer, change=EDITORIAL)
     assert found(trainer, "北极星指标") == found(learner, "北极星指标") == ["/courses/test-course/m-1-2/#第一节"]
     assert not Section.objects.filter(draft=True).exists()
 
@@ -109,7 +112,7 @@ def test_a_module_created_in_the_browser_is_a_draft_until_published(indexed_cour
     assert found(learner, "裂变") == []
     with on_commit():
         services.revision_publish(module=created, text=latest(created).source, base_id=latest(created).pk,
-                                  author=trainer)
+                                  author=trainer, change=EDITORIAL)
     assert found(learner, "裂变") == ["/courses/test-course/fresh/#裂变是什么"]  # the heading outranks the objective
 
 
@@ -117,10 +120,11 @@ def test_restore_and_reorder_keep_the_index_current(module, trainer, learner, on
     first = latest(module)
     with on_commit():
         services.revision_publish(module=module, text=module.source.replace("的正文", "的漏斗正文"),
-                                  base_id=first.pk, author=trainer)
+                                  base_id=first.pk, author=trainer, change=EDITORIAL)
     assert found(learner, "漏斗") == ["/courses/test-course/m-1-2/#第一节"]
     with on_commit():
-        services.revision_restore(module=module, revision=first, base_id=latest(module).pk, author=trainer)
+        services.revision_restore(module=module, revision=first, base_id=latest(module).pk, author=trainer,
+                                  change=EDITORIAL)
     assert found(learner, "漏斗") == []
     with on_commit():
         services.module_reorder(module=module, direction=-1, author=trainer)
@@ -133,7 +137,7 @@ def test_a_rolled_back_save_changes_nothing(module, trainer, learner, on_commit)
     before = index_rows()
     with on_commit():
         outcome = services.revision_publish(module=module, text=module.source.replace("- [x] 对的", "- [ ] 对的"),
-                                            base_id=latest(module).pk, author=trainer)
+                                            base_id=latest(module).pk, author=trainer, change=EDITORIAL)
     assert outcome.problems and index_rows() == before
 
 

@@ -6,10 +6,13 @@ import json
 import pytest
 
 from courses.authoring import services
+from courses.changes import ChangeNote
 from courses.models import Module
 from search.text import words
 from tests.authoring.test_xss import audit_page
 from tests.courses.test_sanitiser import CORPUS, HAND_WRITTEN, corpus_lines
+
+EDITORIAL = ChangeNote("editorial")
 
 
 def module_with(vector: str) -> str:
@@ -28,7 +31,8 @@ def publish(indexed_course, trainer, django_capture_on_commit_callbacks):
     def run(vector: str) -> bool:
         with django_capture_on_commit_callbacks(execute=True):
             outcome = services.revision_publish(module=module, text=module_with(vector),
-                                                base_id=services.revision_latest(module=module).pk, author=trainer)
+                                                base_id=services.revision_latest(module=module).pk, author=trainer,
+                                                change=EDITORIAL)
         # Validation refuses images from other sites (javascript: ones too): never published, never indexed.
         assert outcome.ok or all("image" in problem.message for problem in outcome.problems), outcome.problems
         return outcome.ok

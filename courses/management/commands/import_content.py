@@ -3,6 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from courses.changes import ChangeNote
+from courses.models import Change
 from courses.services import ContentInvalid, content_import
 
 
@@ -12,11 +14,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", help="content folder or one course folder")
         parser.add_argument("--force", action="store_true", help="re-render even unchanged files")
+        parser.add_argument("--material", action="append", default=[], metavar="COURSE/MODULE",
+                            help="this module's changed text is a material change (repeat for several); "
+                                 "every other changed module is recorded as editorial")
+        parser.add_argument("--reason", default="", help="why the material change matters (required with --material)")
 
-    def handle(self, *args, path: str | None, force: bool, **options):
+    def handle(self, *args, path: str | None, force: bool, material: list[str], reason: str, **options):
         root = Path(path) if path else Path(settings.CONTENT_DIR)
+        if material:
+            try:
+                ChangeNote(Change.MATERIAL, reason)
+            except ValueError as problem:
+                raise CommandError(f"--material needs --reason: {problem}") from None
         try:
-            report = content_import(root=root, force=force)
+            report = content_import(root=root, force=force, material=frozenset(material), reason=reason)
         except ContentInvalid as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
