@@ -150,8 +150,8 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
         elif _fullwidth_syntax(stripped, number, problems):
             continue
         elif CHOICE_LIKE_RE.match(stripped):
-            problems.append(Problem(number, "a choice must start with '- [x] ' (right), '- [ ] ' "
-                                    "(wrong) or a weight such as '- [50%] ', followed by its text"))
+            problems.append(Problem.of(number, "a choice must start with '- [x] ' (right), '- [ ] ' "
+                                       "(wrong) or a weight such as '- [50%] ', followed by its text"))
         elif question.choices or answers:
             if stripped:
                 problems.append(Problem.of(number, "question text must come before the choices "
@@ -266,21 +266,21 @@ def _check_multiple(question: ParsedQuestion, where: Phrase, problems: list[Prob
     question.answer = {"partial": True}
     marked = next((c for c in question.choices if not c.weighted and c.correct), None)
     if marked is not None:
-        problems.append(Problem(marked.line, f"{where} mixes '[x]' with weights; give every right option "
-                                "its share of the marks, e.g. '- [50%]', and wrong ones '[ ]' or a penalty"))
+        problems.append(Problem.of(marked.line, "%(where)s mixes '[x]' with weights; give every right option its share "
+                                   "of the marks, e.g. '- [50%%]', and wrong ones '[ ]' or a penalty", where=where))
         return
     total = sum((c.fraction for c in question.choices if c.fraction > 0), Decimal(0))
     if abs(total - 1) > WEIGHT_SUM_SLACK:
-        problems.append(Problem(question.line, f"{where}: the positive weights add up to "
-                                f"{(100 * total).normalize():f}%; they must add up to 100%"))
+        problems.append(Problem.of(question.line, "%(where)s: the positive weights add up to %(total)s%%; "
+                                   "they must add up to 100%%", where=where, total=f"{(100 * total).normalize():f}"))
 
 
 def plain_key_problems(question: ParsedQuestion, where: str) -> list[Problem]:
     """Knowledge checks and exercises say right or wrong only: no weights, no feedback."""
     if question.answer.get("partial") or "answers" in question.answer or "feedback" in question.answer or any(
             c.weighted or c.feedback for c in question.choices):
-        return [Problem(question.line, f"{where} uses weights or feedback, which only a module quiz "
-                        "question can have; mark right choices with '- [x]' and give one answer line")]
+        return [Problem.of(question.line, "%(where)s uses weights or feedback, which only a module quiz question "
+                           "can have; mark right choices with '- [x]' and give one answer line", where=where)]
     return []
 
 

@@ -78,8 +78,9 @@ def _front_matter_problems(lines: list[str], first_line: int) -> list[Problem]:
         indent = len(line) - len(line.lstrip(" "))
         depth = max(_running_depth(line, "[{", "]}"), indent // 2)
         if depth > MAX_FRONT_MATTER_NESTING:
-            return [Problem(first_line + offset, f"front matter nested {depth} levels deep; the limit "
-                            f"is {MAX_FRONT_MATTER_NESTING} (fields are plain values or '- item' lists)")]
+            return [Problem.of(first_line + offset, "front matter nested %(depth)s levels deep; the limit is %(limit)s "
+                               "(fields are plain values or '- item' lists)", depth=depth,
+                               limit=MAX_FRONT_MATTER_NESTING)]
     return []
 
 
