@@ -209,8 +209,10 @@ def _check_question(question: ParsedQuestion, answers: list[AnswerLine], problem
         problems.append(Problem.of(question.choices[0].line, "%(where)s is %(kind)s; it takes an 'answer:' line, "
                                    "not choices", where=where, kind=question.kind))
     if not answers:
-        needed = "exactly one" if question.kind == "truefalse" else "at least one"
-        problems.append(Problem(question.line, f"{where} needs {needed} 'answer:' line"))
+        if question.kind == "truefalse":
+            problems.append(Problem.of(question.line, "%(where)s needs exactly one 'answer:' line", where=where))
+        else:
+            problems.append(Problem.of(question.line, "%(where)s needs at least one 'answer:' line", where=where))
         return
     parse_answer = {"truefalse": truefalse_answer, "numeric": numeric_answer, "text": text_answer}[question.kind]
     question.answer = parse_answer(where, answers, problems)
@@ -246,9 +248,12 @@ def _check_single(question: ParsedQuestion, where: Phrase, problems: list[Proble
         choice.correct = choice.fraction == 1
     right = sum(choice.correct for choice in question.choices)
     if right == 0:
-        problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'"
-                                   + (" (a single choice needs one option worth 100%%)"
-                                      if any(c.weighted for c in question.choices) else ""), where=where))
+        if any(c.weighted for c in question.choices):
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]' "
+                                       "(a single choice needs one option worth 100%%)", where=where))
+        else:
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'",
+                                       where=where))
     elif right > 1:
         problems.append(Problem.of(question.line, "%(where)s is single choice but marks %(right)s right "
                                    "answers; use [multiple] or leave one '- [x]'", where=where, right=right))

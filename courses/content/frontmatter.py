@@ -205,5 +205,5 @@ def _number_error(name: str, value: Any, field: Field) -> str | None:
 
 
 def _type_name(kind) -> Phrase | str:
-    words = {str: "text", list: "a list ('- item' lines)", bool: "true or false"}
-    return Phrase(words[kind]) if kind in words else str(kind)
+    words = {str: Phrase("text"), list: Phrase("a list ('- item' lines)"), bool: Phrase("true or false")}
+    return words.get(kind, str(kind))
