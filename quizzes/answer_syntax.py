@@ -41,10 +41,12 @@ def percent_fraction(text: str, line: int, problems: list[Problem], *, lowest: i
     """'50' (a percentage) → Decimal('0.5'), or a problem when out of lowest…100 or too precise."""
     percent = Decimal(text)
     if not lowest <= percent <= 100:
-        problems.append(Problem(line, f"weight {text}% is out of range; use {lowest}% … 100%"))
+        problems.append(Problem.of(line, "weight %(text)s%% is out of range; use %(lowest)s%% … 100%%",
+                                   text=text, lowest=lowest))
         return None
     if -percent.as_tuple().exponent > PERCENT_DECIMALS:
-        problems.append(Problem(line, f"weight {text}% has more than {PERCENT_DECIMALS} decimals"))
+        problems.append(Problem.of(line, "weight %(text)s%% has more than %(count)s decimals",
+                                   text=text, count=PERCENT_DECIMALS))
         return None
     return (percent / 100).normalize() if percent else Decimal(0)
 
@@ -62,8 +64,8 @@ def _feedback(answer: AnswerLine) -> str:
 
 def _needs_full_marks(where: str, fractions: list[Decimal], line: int, problems: list[Problem]) -> None:
     if Decimal(1) not in fractions:
-        problems.append(Problem(line, f"{where} has no answer worth 100%; one answer line must "
-                                "carry full marks (leave out '= …%' or write '= 100%')"))
+        problems.append(Problem.of(line, "%(where)s has no answer worth 100%%; one answer line must "
+                                   "carry full marks (leave out '= …%%' or write '= 100%%')", where=where))
 
 
 def numeric_answer(where: str, lines: list[AnswerLine], problems: list[Problem]) -> dict:
@@ -79,7 +81,8 @@ def numeric_answer(where: str, lines: list[AnswerLine], problems: list[Problem])
         found.append({"value": value, "tolerance": tolerance, "fraction": str(fraction),
                       "feedback": _feedback(answer)})
     if len(units) > 1:
-        problems.append(Problem(lines[0].line, f"{where} gives different units: {', '.join(sorted(units))}"))
+        problems.append(Problem.of(lines[0].line, "%(where)s gives different units: %(units)s", where=where,
+                                   units=", ".join(sorted(units))))
     if len(found) < len(lines):
         return {}
     _needs_full_marks(where, [Decimal(a["fraction"]) for a in found], lines[0].line, problems)
@@ -96,7 +99,7 @@ def _numeric_spec(spec: str, line: int, problems: list[Problem]) -> tuple[str, s
     if match := RANGE_RE.match(spec):
         low, high = parse_number(match["low"]), parse_number(match["high"])
         if low is None or high is None or low > high:
-            problems.append(Problem(line, f"numeric range {spec!r} must be 'low..high' with low ≤ high"))
+            problems.append(Problem.of(line, "numeric range %(spec)r must be 'low..high' with low ≤ high", spec=spec))
             return None
         return str((low + high) / 2), str((high - low) / 2), match["unit"].strip()
     match = NUMERIC_RE.match(spec)
@@ -109,7 +112,8 @@ def _numeric_spec(spec: str, line: int, problems: list[Problem]) -> tuple[str, s
     if match["tolerance"] is not None:
         tolerance = parse_number(match["tolerance"])
         if tolerance is None or tolerance < 0:
-            problems.append(Problem(line, f"tolerance {match['tolerance']!r} is not a non-negative number"))
+            problems.append(Problem.of(line, "tolerance %(tolerance)r is not a non-negative number",
+                                       tolerance=match["tolerance"]))
             return None
     return str(number), str(tolerance), match["unit"].strip()
 
@@ -120,8 +124,8 @@ def text_answer(where: str, lines: list[AnswerLine], problems: list[Problem]) ->
         spec, fraction = _weighted(answer, problems)
         accepted = [item.strip() for item in spec.split("|") if item.strip()]
         if not accepted:
-            problems.append(Problem(answer.line, "text answer needs at least one accepted answer "
-                                    "(separate alternatives with '|')"))
+            problems.append(Problem.of(answer.line, "text answer needs at least one accepted answer "
+                                       "(separate alternatives with '|')"))
         readable &= bool(accepted) and fraction is not None
         if readable:
             found.extend({"value": item, "fraction": str(fraction), "feedback": _feedback(answer)}
@@ -137,12 +141,13 @@ def text_answer(where: str, lines: list[AnswerLine], problems: list[Problem]) ->
 
 def truefalse_answer(where: str, lines: list[AnswerLine], problems: list[Problem]) -> dict:
     if len(lines) != 1:
-        problems.append(Problem(lines[1].line, f"{where} needs exactly one 'answer:' line"))
+        problems.append(Problem.of(lines[1].line, "%(where)s needs exactly one 'answer:' line", where=where))
         return {}
     answer = lines[0]
     value = _truth(answer.value)
     if value is None:
-        problems.append(Problem(answer.line, f"true/false answer must be 'true' or 'false', not {answer.value!r}"))
+        problems.append(Problem.of(answer.line, "true/false answer must be 'true' or 'false', not %(value)r",
+                                   value=answer.value))
         return {}
     feedback: dict[str, str] = {}
     for text in answer.feedback:

@@ -157,8 +157,8 @@ def _finish(question: ParsedQuestion, body: list[tuple[int, str]], problems: lis
         elif _fullwidth_syntax(stripped, number, problems):
             continue
         elif CHOICE_LIKE_RE.match(stripped):
-            problems.append(Problem(number, "a choice must start with '- [x] ' (right), '- [ ] ' "
-                                    "(wrong) or a weight such as '- [50%] ', followed by its text"))
+            problems.append(Problem.of(number, "a choice must start with '- [x] ' (right), '- [ ] ' "
+                                       "(wrong) or a weight such as '- [50%] ', followed by its text"))
         elif question.choices or answers:
             if stripped:
                 problems.append(Problem.of(number, "question text must come before the choices "
@@ -222,8 +222,10 @@ def _check_question(question: ParsedQuestion, answers: list[AnswerLine], problem
         problems.append(Problem.of(question.choices[0].line, "%(where)s is %(kind)s; it takes an 'answer:' line, "
                                    "not choices", where=where, kind=question.kind))
     if not answers:
-        needed = "exactly one" if question.kind == "truefalse" else "at least one"
-        problems.append(Problem(question.line, f"{where} needs {needed} 'answer:' line"))
+        if question.kind == "truefalse":
+            problems.append(Problem.of(question.line, "%(where)s needs exactly one 'answer:' line", where=where))
+        else:
+            problems.append(Problem.of(question.line, "%(where)s needs at least one 'answer:' line", where=where))
         return
     parse_answer = {"truefalse": truefalse_answer, "numeric": numeric_answer, "text": text_answer}[question.kind]
     question.answer = parse_answer(where, answers, problems)
@@ -259,9 +261,12 @@ def _check_single(question: ParsedQuestion, where: Phrase, problems: list[Proble
         choice.correct = choice.fraction == 1
     right = sum(choice.correct for choice in question.choices)
     if right == 0:
-        problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'"
-                                   + (" (a single choice needs one option worth 100%%)"
-                                      if any(c.weighted for c in question.choices) else ""), where=where))
+        if any(c.weighted for c in question.choices):
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]' "
+                                       "(a single choice needs one option worth 100%%)", where=where))
+        else:
+            problems.append(Problem.of(question.line, "%(where)s has no right answer; mark one with '- [x]'",
+                                       where=where))
     elif right > 1:
         problems.append(Problem.of(question.line, "%(where)s is single choice but marks %(right)s right "
                                    "answers; use [multiple] or leave one '- [x]'", where=where, right=right))
@@ -279,21 +284,21 @@ def _check_multiple(question: ParsedQuestion, where: Phrase, problems: list[Prob
     question.answer = {"partial": True}
     marked = next((c for c in question.choices if not c.weighted and c.correct), None)
     if marked is not None:
-        problems.append(Problem(marked.line, f"{where} mixes '[x]' with weights; give every right option "
-                                "its share of the marks, e.g. '- [50%]', and wrong ones '[ ]' or a penalty"))
+        problems.append(Problem.of(marked.line, "%(where)s mixes '[x]' with weights; give every right option its share "
+                                   "of the marks, e.g. '- [50%%]', and wrong ones '[ ]' or a penalty", where=where))
         return
     total = sum((c.fraction for c in question.choices if c.fraction > 0), Decimal(0))
     if abs(total - 1) > WEIGHT_SUM_SLACK:
-        problems.append(Problem(question.line, f"{where}: the positive weights add up to "
-                                f"{(100 * total).normalize():f}%; they must add up to 100%"))
+        problems.append(Problem.of(question.line, "%(where)s: the positive weights add up to %(total)s%%; "
+                                   "they must add up to 100%%", where=where, total=f"{(100 * total).normalize():f}"))
 
 
 def plain_key_problems(question: ParsedQuestion, where: str) -> list[Problem]:
     """Knowledge checks and exercises say right or wrong only: no weights, no feedback."""
     if question.answer.get("partial") or "answers" in question.answer or "feedback" in question.answer or any(
             c.weighted or c.feedback for c in question.choices):
-        return [Problem(question.line, f"{where} uses weights or feedback, which only a module quiz "
-                        "question can have; mark right choices with '- [x]' and give one answer line")]
+        return [Problem.of(question.line, "%(where)s uses weights or feedback, which only a module quiz question "
+                           "can have; mark right choices with '- [x]' and give one answer line", where=where)]
     return []
 
 

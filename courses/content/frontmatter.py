@@ -129,7 +129,7 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
                                    "'pass_mark_reason' saying why it differs from the course"))
     opens, closes = parse_moment(data.get("opens_at")), parse_moment(data.get("closes_at"))
     if opens and closes and closes <= opens:
-        problems.append(Problem(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
+        problems.append(Problem.of(key_lines["closes_at"], "'closes_at' must be later than 'opens_at'"))
     return problems + _validity_problems(data, key_lines)
 
 
@@ -141,12 +141,13 @@ def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
     line = key_lines["recertify_within"]
     valid_for = data.get("valid_for")
     if valid_for is None:
-        return [Problem(line, "'recertify_within' needs 'valid_for': certificates that never expire "
-                        "are never renewed")]
+        return [Problem.of(line, "'recertify_within' needs 'valid_for': certificates that never expire "
+                           "are never renewed")]
     if _field_error("valid_for", valid_for, Field(str, duration=True)):
         return []
     if parse_duration(window).approximate_days >= parse_duration(valid_for).approximate_days:
-        return [Problem(line, f"'recertify_within' ({window}) must be shorter than 'valid_for' ({valid_for})")]
+        return [Problem.of(line, "'recertify_within' (%(window)s) must be shorter than 'valid_for' (%(valid_for)s)",
+                           window=window, valid_for=valid_for)]
     return []
 
 
@@ -206,5 +207,5 @@ def _number_error(name: str, value: Any, field: Field) -> str | None:
 
 
 def _type_name(kind) -> Phrase | str:
-    words = {str: "text", list: "a list ('- item' lines)", bool: "true or false"}
-    return Phrase(words[kind]) if kind in words else str(kind)
+    words = {str: Phrase("text"), list: Phrase("a list ('- item' lines)"), bool: Phrase("true or false")}
+    return words.get(kind, str(kind))

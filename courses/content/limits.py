@@ -78,8 +78,9 @@ def _front_matter_problems(lines: list[str], first_line: int) -> list[Problem]:
         indent = len(line) - len(line.lstrip(" "))
         depth = max(_running_depth(line, "[{", "]}"), indent // 2)
         if depth > MAX_FRONT_MATTER_NESTING:
-            return [Problem(first_line + offset, f"front matter nested {depth} levels deep; the limit "
-                            f"is {MAX_FRONT_MATTER_NESTING} (fields are plain values or '- item' lists)")]
+            return [Problem.of(first_line + offset, "front matter nested %(depth)s levels deep; the limit is %(limit)s "
+                               "(fields are plain values or '- item' lists)", depth=depth,
+                               limit=MAX_FRONT_MATTER_NESTING)]
     return []
 
 
@@ -122,12 +123,13 @@ def _nesting_problems(body: list[tuple[int, str]]) -> list[Problem]:
 
 def _count_problems(body: list[tuple[int, str]]) -> list[Problem]:
     counts = (
-        ("'::: ' blocks", MAX_DIRECTIVES, lambda line: OPEN_RE.match(line.strip()) is not None,
-         "split the module"),
-        ("headings (quiz questions included)", MAX_HEADINGS, HEADING_RE.match, "split the module"),
-        ("abbreviation definitions ('*[…]:')", MAX_ABBREVIATIONS, ABBR_RE.match, "keep the common ones"),
-        ("definitions (': …' lines)", MAX_DEFINITIONS, DEFINITION_RE.match, "use a table or a list"),
-        ("HTML tags", MAX_HTML_TAGS, None, "write Markdown instead of HTML"),
+        (Phrase("'::: ' blocks"), MAX_DIRECTIVES, lambda line: OPEN_RE.match(line.strip()) is not None,
+         Phrase("split the module")),
+        (Phrase("headings (quiz questions included)"), MAX_HEADINGS, HEADING_RE.match, Phrase("split the module")),
+        (Phrase("abbreviation definitions ('*[…]:')"), MAX_ABBREVIATIONS, ABBR_RE.match,
+         Phrase("keep the common ones")),
+        (Phrase("definitions (': …' lines)"), MAX_DEFINITIONS, DEFINITION_RE.match, Phrase("use a table or a list")),
+        (Phrase("HTML tags"), MAX_HTML_TAGS, None, Phrase("write Markdown instead of HTML")),
     )
     problems = []
     for what, limit, test, advice in counts:
@@ -136,8 +138,7 @@ def _count_problems(body: list[tuple[int, str]]) -> list[Problem]:
             seen += len(HTML_TAG_RE.findall(line)) if test is None else bool(test(line))
             if seen > limit:
                 problems.append(Problem.of(number, "more than %(limit)s %(what)s in one file (the limit is "
-                                           "reached on this line); %(advice)s", limit=limit, what=Phrase(what),
-                                           advice=Phrase(advice)))
+                                           "reached on this line); %(advice)s", limit=limit, what=what, advice=advice))
                 break
     return problems
 
