@@ -11,7 +11,7 @@ from accounts.roles import role_required
 from . import selectors, services
 from .emails import unsubscribe_read
 from .forms import PreferencesForm
-from .models import ReminderCategory, ReminderKind
+from .models import ReminderCategory, ReminderChannel, ReminderKind
 
 
 @login_required
@@ -54,4 +54,7 @@ def preview(request):
     when = services.tomorrow()
     result = selectors.reminder_preview(now=when, respect_window=False)
     counts = [(ReminderKind(kind).label, count) for kind, count in sorted(result.counts.items())]
-    return render(request, "reminders/preview.html", {"preview": result, "when": when, "counts": counts})
+    channel_counts = [(ReminderChannel(channel).label, count)
+                      for channel, count in sorted(result.channel_counts.items())]
+    return render(request, "reminders/preview.html", {"preview": result, "when": when, "counts": counts,
+                                                      "channel_counts": channel_counts})
