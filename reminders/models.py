@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReminderKind(models.TextChoices):
@@ -37,7 +38,7 @@ KIND_CATEGORY = {
 
 
 class ReminderChannel(models.TextChoices):
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("reminder channel", "Email")  # "Email" alone is allauth's form label
     WECOM = "wecom", _("WeCom message")
     DINGTALK = "dingtalk", _("DingTalk work notice")
     FEISHU = "feishu", _("Feishu message")

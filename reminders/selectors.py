@@ -3,15 +3,17 @@ a fixed number of queries per batch and never more than one batch in memory, wha
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.socialaccount.models import SocialAccount
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 
 from accounts.models import User
 from progress.models import Certificate, CohortMember, Enrollment
 
-from .channels import PLATFORM_OF
+from .channels import PLATFORM_OF, offered_to_people
 from .models import (
     ROBOT_CHANNELS,
     ReminderCategory,
@@ -30,6 +32,7 @@ from .rules import (
     enrollment_candidates,
     in_window,
     reason_text,
+    zone,
 )
 
 BATCH_SIZE = 500
@@ -250,12 +253,57 @@ def overdue_by_department(*, today: date) -> list[dict]:
                 .order_by("-overdue", "user__department"))
 
 
-def preference_state(*, user: User) -> tuple[list[str], set[str]]:
-    """Which categories this person can receive (offered) and which they switched off."""
+@dataclass(frozen=True)
+class PreferenceState:
+    categories: list[str]  # the categories this person can receive
+    channels: list[str]  # the channels that can reach them here: email, and IM apps they have an account on
+    opted_out: set[tuple[str, str]]  # (category, channel) they switched off
+
+    @property
+    def offered(self) -> set[tuple[str, str]]:
+        return {(category, channel) for category in self.categories for channel in self.channels}
+
+
+def preference_state(*, user: User) -> PreferenceState:
     offered = [ReminderCategory.DEADLINES, ReminderCategory.INACTIVITY, ReminderCategory.ACHIEVEMENTS]
     if user.reports.exists():
         offered.append(ReminderCategory.ESCALATIONS)
     if user.has_role("hr"):
         offered.append(ReminderCategory.DIGEST)
-    opted_out = set(ReminderOptOut.objects.filter(user=user).values_list("category", flat=True))
-    return [str(c) for c in offered], opted_out
+    platforms = set(SocialAccount.objects.filter(user=user).values_list("provider", flat=True))
+    channels = [c for c in offered_to_people() if c == ReminderChannel.EMAIL or PLATFORM_OF[c] in platforms]
+    opted_out = set(ReminderOptOut.objects.filter(user=user).values_list("category", "channel"))
+    return PreferenceState([str(c) for c in offered], channels, opted_out)
+
+
+DELIVERY_REPORT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    day: date
+    channel: ReminderChannel
+    counts: dict[str, int]
+    errors: list[dict]  # {"code", "count", "example"} for failed sends
+
+
+def delivery_by_channel_and_day(*, today: date, days: int = DELIVERY_REPORT_DAYS) -> list[DeliveryRow]:
+    """Sent / deferred / failed (and still waiting) per channel and day the reminder was logged, with
+    the platforms' error codes of the failures: two grouped queries whatever the volume."""
+    site = zone(settings.TIME_ZONE)
+    since = datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=site)
+    recent = ReminderLog.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at", tzinfo=site))
+    counts: dict[tuple, dict[str, int]] = {}
+    for row in recent.values("day", "channel", "status").annotate(n=Count("id")):
+        counts.setdefault((row["day"], row["channel"]), {})[row["status"]] = row["n"]
+    for found in counts.values():
+        found["waiting"] = found.get(ReminderLog.Status.PENDING, 0) + found.get(ReminderLog.Status.SENDING, 0)
+    errors: dict[tuple, list[dict]] = {}
+    failures = (recent.filter(status=ReminderLog.Status.FAILED).values("day", "channel", "error_code")
+                .annotate(count=Count("id"), example=Max("last_error")).order_by("-count", "error_code"))
+    for row in failures:
+        errors.setdefault((row["day"], row["channel"]), []).append(
+            {"code": row["error_code"] or "—", "count": row["count"], "example": row["example"]})
+    return [DeliveryRow(day, ReminderChannel(channel), found, errors.get((day, channel), []))
+            for (day, channel), found in sorted(counts.items(), key=lambda item: (-item[0][0].toordinal(),
+                                                                                   item[0][1]))]

@@ -351,19 +351,25 @@ def _open_connection():
 
 
 @transaction.atomic
-def reminder_preferences_save(*, user: User, opted_in: bool, categories_on: set[str],
-                              offered: set[str]) -> None:
-    """Opt out of every offered category that is not ticked; leave categories not offered alone."""
+def reminder_preferences_save(*, user: User, opted_in: bool, choices_on: set[tuple[str, str]],
+                              offered: set[tuple[str, str]]) -> None:
+    """Opt out of every offered (category, channel) that is not ticked; leave what was not offered alone."""
     User.objects.filter(pk=user.pk).update(reminder_opt_in=opted_in)
     user.reminder_opt_in = opted_in
-    off = offered - categories_on
-    ReminderOptOut.objects.filter(user=user, category__in=offered & categories_on).delete()
-    ReminderOptOut.objects.bulk_create([ReminderOptOut(user=user, category=c) for c in sorted(off)],
+    keep_on = offered & choices_on
+    if keep_on:
+        on = Q()
+        for category, channel in keep_on:
+            on |= Q(category=category, channel=channel)
+        ReminderOptOut.objects.filter(user=user).filter(on).delete()
+    ReminderOptOut.objects.bulk_create([ReminderOptOut(user=user, category=category, channel=channel)
+                                        for category, channel in sorted(offered - choices_on)],
                                        ignore_conflicts=True)
 
 
 def reminder_unsubscribe(*, user_id: int, category: str) -> bool:
-    """One-click unsubscribe from one category; repeating it is harmless. False if nobody to update."""
+    """One-click unsubscribe from one category's emails (other channels have their own choice on the
+    preferences page); repeating it is harmless. False if nobody to update."""
     if category not in ReminderCategory.values or not User.objects.filter(pk=user_id).exists():
         return False
     ReminderOptOut.objects.bulk_create([ReminderOptOut(user_id=user_id, category=category)],

@@ -3,11 +3,13 @@ channel, cards in the recipient's language that open the module, failures and li
 
 import re
 from datetime import datetime, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from reminders.models import ReminderLog, ReminderOptOut, ReminderRule
 from tests.factories import UserFactory
@@ -228,3 +230,55 @@ def test_an_unconfigured_platform_is_left_out(imported_course, dispatch, mailout
 def hr_client(client, hr_user):
     client.force_login(hr_user)
     return client
+
+
+def test_a_person_chooses_channels_per_category(client, wecom, imported_course, dispatch, mailoutbox):
+    person = member("lina")
+    client.force_login(person)
+    page = client.get("/reminders/preferences/").content.decode()
+    assert 'name="category_deadlines"' in page and 'name="category_deadlines_wecom"' in page
+    assert "category_deadlines_feishu" not in page  # no Feishu app here, nor an account on it
+    client.post("/reminders/preferences/", {
+        "reminder_opt_in": "on", "category_deadlines": "on", "category_inactivity": "on",
+        "category_inactivity_wecom": "on", "category_achievements": "on", "category_achievements_wecom": "on",
+        "category_deadlines_feishu": "on", "category_digest_wecom": "on"})  # not offered: ignored
+    assert set(ReminderOptOut.objects.filter(user=person).values_list("category", "channel")) == {
+        ("deadlines", "wecom")}
+    due_soon_rule("email", "wecom")
+    enrol(person, imported_course, due=TODAY + timedelta(days=3))
+    dispatch(MORNING)
+    assert logs() == [("lina@example.com", "email", "sent")] and wecom.delivered == []
+
+
+def test_without_an_im_account_the_page_offers_email_only(learner_client, wecom):
+    page = learner_client.get("/reminders/preferences/").content.decode()
+    assert 'name="category_deadlines"' in page and "_wecom" not in page
+
+
+def test_hr_sees_sent_deferred_and_failed_per_channel_and_day(imported_course, dispatch, mailoutbox, wecom,
+                                                              client, learner, hr_user):
+    due_soon_rule("email", "wecom")
+    enrol(member("lina"), imported_course, due=TODAY + timedelta(days=3))
+    enrol(member("liuyang"), imported_course, due=TODAY + timedelta(days=3))
+    enrol(member("nobody-there"), imported_course, due=TODAY + timedelta(days=3))
+    dispatch(MORNING)
+    assert client.get("/reminders/delivery/").status_code == 302
+    client.force_login(learner)
+    assert client.get("/reminders/delivery/").status_code == 403
+    client.force_login(hr_user)
+    with time_machine.travel("2026-11-20 18:00 +0800", tick=False):
+        page = client.get("/reminders/delivery/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    wecom_row = re.search(r'<tr data-channel="wecom">(.*?)</tr>', page, re.DOTALL).group(1)
+    email_row = re.search(r'<tr data-channel="email">(.*?)</tr>', page, re.DOTALL).group(1)
+    assert "2026-11-20" in wecom_row and "企业微信消息" in wecom_row
+    assert re.search(r'data-status="sent">2<', wecom_row) and re.search(r'data-status="failed">1<', wecom_row)
+    assert "<code>invalid-recipient</code> × 1" in wecom_row
+    assert re.search(r'data-status="sent">3<', email_row)
+
+
+def test_the_dry_run_names_the_channels(imported_course, wecom):
+    due_soon_rule("email", "wecom")
+    enrol(member("lina"), imported_course, due=TODAY + timedelta(days=3))
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", "--now", "2026-11-20T10:00+08:00", stdout=out)
+    assert out.getvalue().splitlines()[0].endswith("\temail,wecom")
