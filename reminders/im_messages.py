@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from integrations.entities import Card, Markdown, Message
+from progress.selectors import CourseProgress
 
 from .channels import PLATFORM_OF
 from .emails import absolute, context_for, language_of
@@ -51,13 +52,13 @@ def _site_path(url: str) -> str:
     return url.removeprefix(settings.SITE_URL) or "/"
 
 
-def message_for_channel(candidate: Candidate, log: ReminderLog) -> Message:
+def message_for_channel(candidate: Candidate, log: ReminderLog, progress: CourseProgress | None = None) -> Message:
     """What one logged reminder says on its channel; equal messages can share one platform call."""
     channel = log.channel
     language = settings.LANGUAGE_CODE if channel in ROBOT_CHANNELS else language_of(candidate.recipient.language)
     kind = ReminderKind(log.rule.kind).value
     with translation.override(language):
-        context = context_for(candidate, log)
+        context = context_for(candidate, log, progress)
         title = " ".join(render_to_string(f"emails/reminder_{kind}.subject.txt", context).split())
         lines = [line.strip() for line in render_to_string(f"reminders/im/reminder_{kind}.txt", context)
                  .splitlines() if line.strip()]

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from accounts.models import User
+from progress.selectors import enrollments_progress
 
 from . import delivery, selectors
 from .channels import PLATFORM_OF
@@ -279,6 +280,7 @@ def _send_im(logs: list[ReminderLog], candidates: dict, now: datetime, retry_lat
             outcomes[outcome] = outcomes.get(outcome, 0) + n
 
     groups: dict[tuple, dict[str, list[int]]] = {}
+    progress = enrollments_progress(enrollment_ids=[log.enrollment_id for log in logs if log.enrollment_id])
     for log in logs:
         candidate = candidates.get(log.pk)
         if log.attempted_at is not None:  # a killed worker's call may have reached the person
@@ -292,7 +294,7 @@ def _send_im(logs: list[ReminderLog], candidates: dict, now: datetime, retry_lat
             _finish(log.pk, Status.PENDING, "outside the daytime window", queued_at=now)
             count("deferred")
         else:
-            key = (log.channel, message_for_channel(candidate, log))
+            key = (log.channel, message_for_channel(candidate, log, progress.get(log.enrollment_id)))
             groups.setdefault(key, {}).setdefault(_address(log, candidate), []).append(log.pk)
     for (channel, message), by_address in groups.items():
         def attempting(addresses: list[str], by_address=by_address) -> None:
