@@ -139,6 +139,9 @@ def main() -> None:
     from bench import directory_sync
 
     results["directory_sync"] = directory_sync.measure()
+    from bench import channels
+
+    results["channels"] = channels.measure()
     results["search"] = search
     results["fuzz"] = fuzz_run()
     report.write(results, queries, seed_seconds, learners=LEARNERS, seconds=SECONDS, target=RESULTS)

@@ -51,6 +51,7 @@ class Outcome:
     deferred: dict[str, float] = field(default_factory=dict)  # seconds to wait
     failed: dict[str, tuple[str, str]] = field(default_factory=dict)  # (platform code, message)
     unavailable: dict[str, str] = field(default_factory=dict)  # transient: retried with backoff
+    refused: list[str] = field(default_factory=list)  # answered "wait", not delivered: tried again here
 
 
 Send = Callable[[list[str], Message], SendResult]
@@ -95,32 +96,34 @@ def _channel_wait(channel: str, cost: int) -> float:
 
 
 def deliver(*, channel: str, message: Message, recipients: Sequence[str], send: Send,
-            attempting: Callable[[list[str]], None]) -> Outcome:
-    """Send one message to recipients on one channel; `attempting` is called before each call."""
-    outcome, slept = Outcome(), 0.0
+            attempting: Callable[[list[str]], None], record: Callable[[Outcome], None]) -> None:
+    """Send one message to recipients on one channel. `attempting` is called before each platform
+    call and `record` right after it, so a worker killed mid-group leaves only the call in flight
+    in doubt; what waits for a rate limit is recorded last, as deferred."""
+    slept = 0.0
     size = CHUNK.get(channel, 1)
     queue = list(dict.fromkeys(recipients))
     while queue:
         chunk, queue = queue[:size], queue[size:]
+        done = Outcome()
         wait = _channel_wait(channel, len(chunk))
         if wait:
-            outcome.deferred.update(dict.fromkeys(chunk, wait))
+            done.deferred = dict.fromkeys(chunk, wait)
         else:
             attempting(chunk)
-            wait = _send_chunk(send, chunk, message, outcome)
-        if not wait:
+            wait = _send_chunk(send, chunk, message, done)
+        waiting, done.deferred = done.deferred, {}
+        done.refused = list(waiting)
+        record(done)
+        if not waiting:
             continue
-        waiting = [u for u in chunk if u in outcome.deferred]
         if wait <= SHORT_WAIT_SECONDS and slept + wait <= INLINE_WAIT_BUDGET_SECONDS:
             sleep(wait)
             slept += wait
-            for user in waiting:
-                del outcome.deferred[user]
-            queue = waiting + queue
+            queue = list(waiting) + queue
             continue
-        outcome.deferred.update({u: max(wait, outcome.deferred.get(u, 0.0)) for u in queue})
-        break
-    return outcome
+        record(Outcome(deferred={**waiting, **dict.fromkeys(queue, wait)}))
+        return
 
 
 def _send_chunk(send: Send, chunk: list[str], message: Message, outcome: Outcome) -> float:

@@ -301,22 +301,25 @@ def _send_im(logs: list[ReminderLog], candidates: dict, now: datetime, retry_lat
             ReminderLog.objects.filter(pk__in=[pk for a in addresses for pk in by_address[a]]).update(
                 attempted_at=timezone.now())
 
-        outcome = delivery.deliver(channel=channel, message=message, recipients=list(by_address),
-                                   send=delivery.sender(channel), attempting=attempting)
-        for name, n in _record(outcome, by_address, retry_later, defer_later).items():
-            count(name, n)
+        def record(outcome: delivery.Outcome, by_address=by_address) -> None:
+            for name, n in _record(outcome, by_address, retry_later, defer_later).items():
+                count(name, n)
+
+        delivery.deliver(channel=channel, message=message, recipients=list(by_address),
+                         send=delivery.sender(channel), attempting=attempting, record=record)
     return outcomes
 
 
 def _record(outcome: delivery.Outcome, by_address: dict[str, list[int]], retry_later: Callable[[int], None],
             defer_later: Callable[[list[int], float], None]) -> dict[str, int]:
-    """Write what one group's sends did, a few UPDATEs per group whatever its size."""
+    """Write what one platform call did (or what waits for a limit), a few UPDATEs whatever its size."""
     def ids(addresses) -> list[int]:
         return [pk for a in addresses for pk in by_address.get(a, [])]
 
     now = timezone.now()
     rows = ReminderLog.objects
     rows.filter(pk__in=ids(outcome.sent)).update(status=Status.SENT, sent_at=now, last_error="", error_code="")
+    rows.filter(pk__in=ids(outcome.refused)).update(attempted_at=None)  # no longer in doubt: not delivered
     rows.filter(pk__in=ids(outcome.invalid)).update(
         status=Status.FAILED, error_code=INVALID_RECIPIENT, last_error="the platform does not know this recipient")
     failed_by_code: dict[tuple[str, str], list[str]] = {}
