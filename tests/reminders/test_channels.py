@@ -282,3 +282,13 @@ def test_the_dry_run_names_the_channels(imported_course, wecom):
     out = StringIO()
     call_command("send_reminders", "--dry-run", "--now", "2026-11-20T10:00+08:00", stdout=out)
     assert out.getvalue().splitlines()[0].endswith("\temail,wecom")
+
+
+def test_a_platform_that_is_down_is_retried_and_sends_once(imported_course, dispatch, wecom):
+    due_soon_rule("wecom")
+    enrol(member("lina"), imported_course, due=TODAY + timedelta(days=3))
+    wecom.inject("/cgi-bin/message/send", Reply({"errmsg": "busy"}, 503))
+    dispatch(MORNING)  # in-process tasks: the retry runs at once
+    log = ReminderLog.objects.get()
+    assert log.status == "sent" and log.attempts == 2 and log.attempted_at is not None
+    assert [user for user, _ in wecom.delivered] == ["lina"]
