@@ -261,6 +261,7 @@ def _send_emails(logs: list[ReminderLog], candidates: dict, now: datetime, retry
 
 IN_DOUBT = "in-doubt"  # error code of an IM row whose platform call a killed worker left unanswered
 INVALID_RECIPIENT = "invalid-recipient"  # the platform does not know this person (or not in the app's scope)
+RENDER_FAILED = "render-failed"  # our own error: the message could not be built
 
 
 def _address(log: ReminderLog, candidate: Candidate) -> str:
@@ -294,8 +295,14 @@ def _send_im(logs: list[ReminderLog], candidates: dict, now: datetime, retry_lat
             _finish(log.pk, Status.PENDING, "outside the daytime window", queued_at=now)
             count("deferred")
         else:
-            key = (log.channel, message_for_channel(candidate, log, progress.get(log.enrollment_id)))
-            groups.setdefault(key, {}).setdefault(_address(log, candidate), []).append(log.pk)
+            try:
+                message = message_for_channel(candidate, log, progress.get(log.enrollment_id))
+            except Exception as error:  # one broken message must not hold up the rest of the batch
+                logger.exception("reminder %s could not be rendered for %s", log.pk, log.channel)
+                _finish(log.pk, Status.FAILED, f"{type(error).__name__}: {error}", error_code=RENDER_FAILED)
+                count("failed")
+                continue
+            groups.setdefault((log.channel, message), {}).setdefault(_address(log, candidate), []).append(log.pk)
     for (channel, message), by_address in groups.items():
         def attempting(addresses: list[str], by_address=by_address) -> None:
             ReminderLog.objects.filter(pk__in=[pk for a in addresses for pk in by_address[a]]).update(

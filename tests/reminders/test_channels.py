@@ -292,3 +292,22 @@ def test_a_platform_that_is_down_is_retried_and_sends_once(imported_course, disp
     log = ReminderLog.objects.get()
     assert log.status == "sent" and log.attempts == 2 and log.attempted_at is not None
     assert [user for user, _ in wecom.delivered] == ["lina"]
+
+
+def test_a_message_that_cannot_be_built_fails_alone(imported_course, dispatch, wecom, monkeypatch):
+    from reminders import services
+
+    due_soon_rule("wecom")
+    enrol(member("lina"), imported_course, due=TODAY + timedelta(days=3))
+    enrol(member("liuyang"), imported_course, due=TODAY + timedelta(days=3))
+    build = services.message_for_channel
+
+    def broken_for_lina(candidate, log, progress=None):
+        if candidate.recipient.email.startswith("lina"):
+            raise ValueError("template missing")
+        return build(candidate, log, progress)
+
+    monkeypatch.setattr(services, "message_for_channel", broken_for_lina)
+    dispatch(MORNING)
+    assert logs() == [("lina@example.com", "wecom", "failed"), ("liuyang@example.com", "wecom", "sent")]
+    assert ReminderLog.objects.get(status="failed").error_code == "render-failed"
