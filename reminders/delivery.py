@@ -19,7 +19,7 @@ from integrations.entities import Message, SendResult
 from integrations.errors import InvalidCredentials, PlatformError, PlatformUnavailable, RateLimited, TokenExpired
 from integrations.feishu import FeishuClient
 from integrations.ratelimit import Rule, default_bucket
-from integrations.wecom import MAX_RECIPIENTS_PER_SEND, WeComClient
+from integrations.wecom import DAILY_RECIPIENTS_PER_SEAT, MAX_RECIPIENTS_PER_SEND, WeComClient
 
 from .models import ReminderChannel
 
@@ -85,6 +85,13 @@ def sender(channel: str) -> Send:
     raise ValueError(f"not an IM channel: {channel}")
 
 
+def _chunk_size(channel: str) -> int:
+    if channel == Channel.WECOM and settings.WECOM_ACCOUNT_LIMIT:
+        # The client takes a whole call from the daily bucket of seats × 200: a call must fit in it.
+        return min(CHUNK[channel], settings.WECOM_ACCOUNT_LIMIT * DAILY_RECIPIENTS_PER_SEAT)
+    return CHUNK.get(channel, 1)
+
+
 def _channel_wait(channel: str, cost: int) -> float:
     """0 when every channel bucket gave `cost` tokens, else the wait. Tokens an earlier bucket gave
     are spent even when a later one refuses: that errs on the side of sending less."""
@@ -101,7 +108,7 @@ def deliver(*, channel: str, message: Message, recipients: Sequence[str], send: 
     call and `record` right after it, so a worker killed mid-group leaves only the call in flight
     in doubt; what waits for a rate limit is recorded last, as deferred."""
     slept = 0.0
-    size = CHUNK.get(channel, 1)
+    size = _chunk_size(channel)
     queue = list(dict.fromkeys(recipients))
     while queue:
         chunk, queue = queue[:size], queue[size:]

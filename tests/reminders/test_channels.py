@@ -311,3 +311,28 @@ def test_a_message_that_cannot_be_built_fails_alone(imported_course, dispatch, w
     dispatch(MORNING)
     assert logs() == [("lina@example.com", "wecom", "failed"), ("liuyang@example.com", "wecom", "sent")]
     assert ReminderLog.objects.get(status="failed").error_code == "render-failed"
+
+
+def test_past_wecoms_daily_cap_the_rest_is_deferred_not_dropped(imported_course, dispatch, settings):
+    from tests.standins.directory import Member, Org, wecom_shape
+    from tests.standins.wecom import WeComStandin
+
+    uids = [f"w{n:03d}" for n in range(201)]
+    server = WeComStandin(directory=wecom_shape(Org([], [Member(u, u, ["1"], "", "", "", "") for u in uids])))
+    server.start()
+    try:
+        settings.WECOM_BASE_URL, settings.WECOM_CORP_ID = server.base_url, server.corp_id
+        settings.WECOM_AGENT_ID, settings.WECOM_SECRET = server.agent_id, server.secret
+        settings.WECOM_ACCOUNT_LIMIT = 1  # one seat: 200 recipients a day
+        due_soon_rule("wecom")
+        users = UserFactory.create_batch(len(uids))
+        SocialAccount.objects.bulk_create(SocialAccount(user=u, provider="wecom", uid=uid)
+                                          for u, uid in zip(users, uids, strict=True))
+        for user in users:
+            enrol(user, imported_course, due=TODAY + timedelta(days=3))
+        dispatch(MORNING)
+    finally:
+        server.stop()
+    assert ReminderLog.objects.filter(status="sent").count() == len(server.delivered) == 200
+    deferred = ReminderLog.objects.get(status="deferred")
+    assert deferred.not_before - deferred.queued_at >= timedelta(minutes=7)  # a day's 200 refill one by one
