@@ -336,3 +336,13 @@ def test_past_wecoms_daily_cap_the_rest_is_deferred_not_dropped(imported_course,
     assert ReminderLog.objects.filter(status="sent").count() == len(server.delivered) == 200
     deferred = ReminderLog.objects.get(status="deferred")
     assert deferred.not_before - deferred.queued_at >= timedelta(minutes=7)  # a day's 200 refill one by one
+
+
+def test_the_admin_shows_channels_and_error_codes(admin_client, imported_course, dispatch, wecom):
+    due_soon_rule("wecom")
+    enrol(member("nobody-there"), imported_course, due=TODAY + timedelta(days=3))
+    dispatch(MORNING)
+    page = admin_client.get("/admin/reminders/reminderlog/?channel=wecom").content.decode()
+    assert "invalid-recipient" in page
+    assert admin_client.get("/admin/reminders/reminderrule/").status_code == 200
+    assert admin_client.get("/admin/reminders/reminderoptout/").status_code == 200
