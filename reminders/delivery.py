@@ -52,6 +52,7 @@ class Outcome:
     failed: dict[str, tuple[str, str]] = field(default_factory=dict)  # (platform code, message)
     unavailable: dict[str, str] = field(default_factory=dict)  # transient: retried with backoff
     refused: list[str] = field(default_factory=list)  # answered "wait", not delivered: tried again here
+    message_id: str = ""  # the platform's id of the call (one call per chunk)
 
 
 Send = Callable[[list[str], Message], SendResult]
@@ -150,5 +151,6 @@ def _send_chunk(send: Send, chunk: list[str], message: Message, outcome: Outcome
         return 0.0
     outcome.sent.extend(result.sent)
     outcome.invalid.extend(result.invalid)
+    outcome.message_id = ",".join(result.message_ids)[:64]
     outcome.deferred.update(result.deferred)
     return max(result.deferred.values(), default=0.0)

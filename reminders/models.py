@@ -146,6 +146,10 @@ class ReminderLog(models.Model):
     not_before = models.DateTimeField(null=True, blank=True)  # deferred by a rate limit until then
     last_error = models.CharField(max_length=300, blank=True)
     error_code = models.CharField(max_length=40, blank=True)  # the platform's own code, as given
+    # The platform's id of the call that sent it; DingTalk's is the task whose delivery report tells
+    # who the platform itself held back (checked by the dispatcher: delivery_checked_at).
+    message_id = models.CharField(max_length=64, blank=True)
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "progress_reminderlog"

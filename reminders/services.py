@@ -30,6 +30,7 @@ from progress.selectors import enrollments_progress
 
 from . import delivery, selectors
 from .channels import PLATFORM_OF
+from .delivery_reports import dingtalk_reports_check
 from .emails import message_for
 from .im_messages import message_for_channel
 from .models import ROBOT_CHANNELS, ReminderCategory, ReminderChannel, ReminderLog, ReminderOptOut
@@ -48,6 +49,7 @@ class DispatchResult:
     batches: int = 0
     queued: int = 0
     requeued: int = 0
+    corrected: int = 0  # DingTalk notices its delivery reports showed were held back or not delivered
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -145,6 +147,7 @@ def reminders_dispatch(*, now: datetime | None = None, batch_size: int = selecto
         digests = [c for c in selectors.digest_candidates(rules, selectors.digest_recipients(), now)
                    if in_window(now, c.recipient.timezone)]
         result.queued += reminder_logs_create(candidates=digests, now=now)
+    result.corrected = dingtalk_reports_check(now=now)
     result.requeued = reminders_requeue_stale(now=now, batch_size=batch_size)
     return result
 
@@ -325,7 +328,8 @@ def _record(outcome: delivery.Outcome, by_address: dict[str, list[int]], retry_l
 
     now = timezone.now()
     rows = ReminderLog.objects
-    rows.filter(pk__in=ids(outcome.sent)).update(status=Status.SENT, sent_at=now, last_error="", error_code="")
+    rows.filter(pk__in=ids(outcome.sent)).update(status=Status.SENT, sent_at=now, last_error="", error_code="",
+                                                 message_id=outcome.message_id)
     rows.filter(pk__in=ids(outcome.refused)).update(attempted_at=None)  # no longer in doubt: not delivered
     rows.filter(pk__in=ids(outcome.invalid)).update(
         status=Status.FAILED, error_code=INVALID_RECIPIENT, last_error="the platform does not know this recipient")

@@ -346,3 +346,26 @@ def test_the_admin_shows_channels_and_error_codes(admin_client, imported_course,
     assert "invalid-recipient" in page
     assert admin_client.get("/admin/reminders/reminderrule/").status_code == 200
     assert admin_client.get("/admin/reminders/reminderoptout/").status_code == 200
+
+
+def test_dingtalk_notices_its_report_shows_held_back_are_deferred_not_counted_sent(
+        imported_course, dispatch, dingtalk_standin):
+    due_soon_rule("dingtalk")
+    for uid in ("lina", "liuyang"):
+        enrol(member(uid, "dingtalk"), imported_course, due=TODAY + timedelta(days=3))
+    for _ in range(500):  # lina already had DingTalk's 500 notices today
+        dingtalk_standin.windows.hit("day:lina", 500, 86400)
+    dispatch(MORNING)
+    assert logs() == [("lina@example.com", "dingtalk", "sent"), ("liuyang@example.com", "dingtalk", "sent")]
+    (task_id,) = set(ReminderLog.objects.values_list("message_id", flat=True))
+    assert dingtalk_standin.tasks[int(task_id)]["forbidden"] == ["lina"]
+
+    result = dispatch("2026-11-20 10:15 +0800")  # the next beat reads the task's delivery report
+
+    assert result.corrected == 1
+    assert logs() == [("lina@example.com", "dingtalk", "deferred"), ("liuyang@example.com", "dingtalk", "sent")]
+    held = ReminderLog.objects.get(status="deferred")
+    assert held.error_code == "forbidden" and held.not_before.date() > held.sent_at.date()
+    assert ReminderLog.objects.get(status="sent").delivery_checked_at is not None
+    dispatch("2026-11-20 10:30 +0800")
+    assert len(dingtalk_standin.calls("/topapi/message/corpconversation/getsendresult")) == 1  # asked once
