@@ -93,6 +93,12 @@ def _other_rows(results: dict, seed_seconds: float | None, learners: int) -> lis
                          "< 60 s; second run changes nothing; mass deactivation held",
                          _ok(sync["full_seconds"] < 60 and sync["second_changes"] == 0
                              and sync["mass_deactivation_held"])))
+    for channel, run in results.get("channels", {}).items():
+        paced = f", {run['per_platform_minute']} a platform minute" if run["per_platform_minute"] else ""
+        rows.append(_row(f"reminders on {channel} (stand-in)", {}, "", "",
+                         f"{run['per_s']:.0f} messages/s ({run['sent']} of {run['recipients']} in "
+                         f"{run['requests']} requests{paced})", "all sent, within the platform's limits",
+                         _ok(run["sent"] == run["recipients"])))
     if "search" in results:
         search = results["search"]
         rows.append(_row("search, p99 over the whole course", search, search["queries"], "", "in process",

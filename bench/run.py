@@ -141,6 +141,9 @@ def main() -> None:
 
     results["directory_sync"] = directory_sync.measure()
     results["timed_exam"] = timed_exam()
+    from bench import channels
+
+    results["channels"] = channels.measure()
     results["search"] = search
     results["fuzz"] = fuzz_run()
     report.write(results, queries, seed_seconds, learners=LEARNERS, seconds=SECONDS, target=RESULTS)

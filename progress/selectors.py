@@ -56,6 +56,24 @@ def course_progress(*, user: User, course: Course, modules: list[dict] | None = 
     return _summaries(user, [enrollment], rows)[0]
 
 
+def enrollments_progress(*, enrollment_ids: list[int]) -> dict[int, CourseProgress]:
+    """course_progress of many enrolments of any learners, in four queries whatever their number
+    (reminders render a message for each of thousands at once)."""
+    enrollments = list(Enrollment.objects.filter(pk__in=enrollment_ids).select_related("user", "course"))
+    course_ids = sorted({e.course_id for e in enrollments})
+    user_ids = {e.user_id for e in enrollments}
+    modules = _module_rows(course_ids)
+    rows: dict[int, list[dict]] = {}
+    for row in (ModuleProgress.objects.filter(user_id__in=user_ids, module__course_id__in=course_ids,
+                                              module__archived_at__isnull=True)
+                .values("user_id", "module_id", "module__course_id", "completed_at", "active_seconds")):
+        rows.setdefault(row["user_id"], []).append(row)
+    certificates = {(c.user_id, c.course_id): c
+                    for c in Certificate.objects.filter(user_id__in=user_ids, course_id__in=course_ids)}
+    return {e.pk: _summary(e, modules, rows.get(e.user_id, []), certificates.get((e.user_id, e.course_id)))
+            for e in enrollments}
+
+
 def _summaries(user: User, enrollments: list[Enrollment], modules: list[dict] | None = None
                ) -> list[CourseProgress]:
     """Progress of several enrolments from three queries, whatever their number."""

@@ -8,7 +8,7 @@ from .services import reminder_rule_delete, reminder_rule_save
 
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "days", "repeat_every_days", "max_sends", "weekday", "is_active"]
+    list_display = ["name", "kind", "days", "repeat_every_days", "max_sends", "weekday", "channels", "is_active"]
     list_editable = ["is_active"]
     list_filter = ["kind", "is_active"]
 
@@ -29,8 +29,9 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "rule", "recipient", "period", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "rule__kind"]
+    list_display = ["created_at", "rule", "recipient", "period", "channel", "status", "attempts", "sent_at",
+                    "error_code", "last_error"]
+    list_filter = ["status", "channel", "rule__kind"]
     search_fields = ["recipient__email", "period"]
     list_select_related = ["rule", "recipient"]
     readonly_fields = [f.name for f in ReminderLog._meta.fields]
@@ -44,7 +45,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderOptOut)
 class ReminderOptOutAdmin(admin.ModelAdmin):
-    list_display = ["user", "category", "created_at"]
-    list_filter = ["category"]
+    list_display = ["user", "category", "channel", "created_at"]
+    list_filter = ["category", "channel"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]

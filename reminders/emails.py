@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from progress.models import Enrollment
-from progress.selectors import course_progress
+from progress.selectors import CourseProgress, course_progress
 
 from .models import ReminderKind, ReminderLog
 from .rules import Candidate, local_today
@@ -42,8 +42,8 @@ def language_of(language: str) -> str:
     return "en" if language.lower().startswith("en") else "zh-hans"
 
 
-def _learning_context(enrollment: Enrollment) -> dict:
-    progress = course_progress(user=enrollment.user, course=enrollment.course)
+def _learning_context(progress: CourseProgress) -> dict:
+    enrollment = progress.enrollment
     course = enrollment.course
     next_module = progress.next_module
     next_url = (reverse("progress:module", args=[course.slug, next_module["slug"]]) if next_module
@@ -56,13 +56,16 @@ def _learning_context(enrollment: Enrollment) -> dict:
             if certificate else ""}
 
 
-def context_for(candidate: Candidate, log: ReminderLog) -> dict:
+def context_for(candidate: Candidate, log: ReminderLog, progress: CourseProgress | None = None) -> dict:
+    """`progress`: the enrolment's, when the caller read many at once (progress.selectors.enrollments_progress)."""
     context = {"recipient": log.recipient, "rule": log.rule, "reason": candidate.reason,
                "site_url": settings.SITE_URL,
                "preferences_url": absolute(reverse("reminders:preferences"))}
     if log.enrollment_id:
-        enrollment = Enrollment.objects.select_related("user", "course").get(pk=log.enrollment_id)
-        context.update(_learning_context(enrollment))
+        if progress is None:
+            enrollment = Enrollment.objects.select_related("user", "course").get(pk=log.enrollment_id)
+            progress = course_progress(user=enrollment.user, course=enrollment.course)
+        context.update(_learning_context(progress))
     else:
         today = local_today(log.created_at, candidate.recipient.timezone)
         context.update({"departments": overdue_by_department(today=today), "week": log.period,

@@ -1,9 +1,11 @@
-"""Reminder emails: the rules (data HR can edit), the send log that gates every email, opt-outs."""
+"""Reminders: the rules (data HR can edit), the send log that gates every send on every channel,
+opt-outs per category and channel."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReminderKind(models.TextChoices):
@@ -43,6 +45,22 @@ KIND_CATEGORY = {
 }
 
 
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", pgettext_lazy("reminder channel", "Email")  # "Email" alone is allauth's form label
+    WECOM = "wecom", _("WeCom message")
+    DINGTALK = "dingtalk", _("DingTalk work notice")
+    FEISHU = "feishu", _("Feishu message")
+    WECOM_ROBOT = "wecom_robot", _("WeCom group robot")
+    DINGTALK_ROBOT = "dingtalk_robot", _("DingTalk group robot")
+    FEISHU_ROBOT = "feishu_robot", _("Feishu group bot")
+
+
+# Channels that reach one person in their work IM, addressed by their id on that platform.
+PERSONAL_IM_CHANNELS = (ReminderChannel.WECOM, ReminderChannel.DINGTALK, ReminderChannel.FEISHU)
+# Channels that post into one group chat: only for the HR digest, never for one learner's reminder.
+ROBOT_CHANNELS = (ReminderChannel.WECOM_ROBOT, ReminderChannel.DINGTALK_ROBOT, ReminderChannel.FEISHU_ROBOT)
+
+
 class ReminderRule(models.Model):
     """One row per reminder the platform may send; `days` means something per kind (see help)."""
 
@@ -61,6 +79,10 @@ class ReminderRule(models.Model):
     weekday = models.PositiveSmallIntegerField(
         _("weekday"), null=True, blank=True,
         help_text=_("Digest only: 0 = Monday … 6 = Sunday; sent once per week from that day on."))
+    channels = models.JSONField(
+        _("channels"), default=list, blank=True,
+        help_text=_("Where this reminder goes, e.g. [\"email\", \"wecom\"]. Empty: the company default "
+                    "(REMINDER_DEFAULT_CHANNELS). Group robots only for the HR digest."))
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,10 +107,26 @@ class ReminderRule(models.Model):
             raise ValidationError({"max_sends": _("The cap must be at least 1.")})
         if self.kind == ReminderKind.HR_DIGEST and (self.weekday is None or self.weekday > 6):
             raise ValidationError({"weekday": _("Choose a weekday from 0 (Monday) to 6 (Sunday).")})
+        self._clean_channels()
+
+    def _clean_channels(self) -> None:
+        channels = self.channels
+        if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+            raise ValidationError({"channels": _("Give a list of channel names, e.g. [\"email\", \"wecom\"].")})
+        unknown = sorted(set(channels) - set(ReminderChannel.values))
+        if unknown:
+            raise ValidationError({"channels": _("Unknown channel(s): %(names)s. Known: %(known)s.")
+                                   % {"names": ", ".join(unknown), "known": ", ".join(ReminderChannel.values)}})
+        robots = sorted(set(channels) & set(ROBOT_CHANNELS))
+        if robots and self.kind != ReminderKind.HR_DIGEST:
+            raise ValidationError({"channels": _("Group robots (%(names)s) post into a group chat: use them "
+                                                 "only for the HR digest.") % {"names": ", ".join(robots)}})
+        if len(set(channels)) != len(channels):
+            raise ValidationError({"channels": _("Name each channel once.")})
 
 
 class ReminderLog(models.Model):
-    """The gate: one row per (enrollment, rule, period); only the worker that claims it sends."""
+    """The gate: one row per (enrollment, rule, period, channel); only the worker that claims it sends."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -96,6 +134,7 @@ class ReminderLog(models.Model):
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
+        DEFERRED = "deferred", _("Deferred")
 
     rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="logs")
     enrollment = models.ForeignKey("progress.Enrollment", null=True, blank=True, on_delete=models.CASCADE,
@@ -103,6 +142,7 @@ class ReminderLog(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="reminder_logs")
     period = models.CharField(max_length=40)
+    channel = models.CharField(max_length=20, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL)
     reason = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -110,36 +150,51 @@ class ReminderLog(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the platform is called: a row abandoned after this may have been delivered.
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True)  # deferred by a rate limit until then
     last_error = models.CharField(max_length=300, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)  # the platform's own code, as given
+    # The platform's id of the call that sent it; DingTalk's is the task whose delivery report tells
+    # who the platform itself held back (checked by the dispatcher: delivery_checked_at).
+    message_id = models.CharField(max_length=64, blank=True)
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "progress_reminderlog"
         constraints = [
-            models.UniqueConstraint(fields=["enrollment", "rule", "period"],
+            models.UniqueConstraint(fields=["enrollment", "rule", "period", "channel"],
                                     condition=models.Q(enrollment__isnull=False),
-                                    name="one_reminder_per_enrollment_rule_period"),
-            models.UniqueConstraint(fields=["recipient", "rule", "period"],
-                                    condition=models.Q(enrollment__isnull=True),
-                                    name="one_digest_per_recipient_rule_period"),
+                                    name="one_reminder_per_enrollment_rule_period_channel"),
+            models.UniqueConstraint(fields=["recipient", "rule", "period", "channel"],
+                                    condition=models.Q(enrollment__isnull=True) & ~models.Q(channel__in=ROBOT_CHANNELS),
+                                    name="one_digest_per_recipient_rule_period_channel"),
+            # A robot posts into one group: one post per rule and period, whoever it was computed for.
+            models.UniqueConstraint(fields=["rule", "period", "channel"],
+                                    condition=models.Q(channel__in=ROBOT_CHANNELS),
+                                    name="one_robot_post_per_rule_period_channel"),
         ]
-        indexes = [models.Index(fields=["status", "queued_at"], name="reminderlog_status_queued")]
+        indexes = [models.Index(fields=["status", "queued_at"], name="reminderlog_status_queued"),
+                   models.Index(fields=["channel", "created_at"], name="reminderlog_channel_created")]
         verbose_name = _("reminder log entry")
         verbose_name_plural = _("reminder log")
 
     def __str__(self) -> str:
-        return f"{self.rule_id}/{self.enrollment_id or self.recipient_id}/{self.period}: {self.status}"
+        return f"{self.rule_id}/{self.enrollment_id or self.recipient_id}/{self.period}/{self.channel}: {self.status}"
 
 
 class ReminderOptOut(models.Model):
-    """A row means: do not email this person reminders of this category."""
+    """A row means: do not send this person reminders of this category on this channel."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_opt_outs")
     category = models.CharField(max_length=20, choices=ReminderCategory.choices)
+    channel = models.CharField(max_length=20, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         db_table = "progress_reminderoptout"
-        constraints = [models.UniqueConstraint(fields=["user", "category"], name="one_opt_out_per_category")]
+        constraints = [models.UniqueConstraint(fields=["user", "category", "channel"],
+                                               name="one_opt_out_per_category_channel")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ✗ {self.category}"
+        return f"{self.user_id} ✗ {self.category}/{self.channel}"

@@ -14,7 +14,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils.translation import gettext, ngettext
 
-from .models import ReminderCategory, ReminderKind, ReminderRule
+from accounts.sso import is_placeholder
+
+from .channels import PLATFORM_OF, personal, robots, rule_channels
+from .models import ReminderCategory, ReminderChannel, ReminderKind, ReminderRule
 
 # Completion congratulations are only sent for courses finished this recently, so turning the
 # rule on (or seeding it) does not congratulate everyone who ever finished a course.
@@ -31,10 +34,22 @@ class Recipient:
     language: str = "zh-hans"
     is_active: bool = True
     opted_in: bool = True
-    opt_outs: frozenset[str] = frozenset()
+    opt_outs: frozenset[tuple[str, str]] = frozenset()  # (category, channel)
+    identities: tuple[tuple[str, str], ...] = ()  # (platform, the person's id there)
 
-    def accepts(self, category: str) -> bool:
-        return self.is_active and self.opted_in and bool(self.email) and category not in self.opt_outs
+    def uid(self, platform: str) -> str:
+        return next((uid for name, uid in self.identities if name == platform), "")
+
+    def reachable(self, category: str, channels: Sequence[str]) -> tuple[str, ...]:
+        """Those of `channels` that reach this person and that they accept for `category`."""
+        if not (self.is_active and self.opted_in):
+            return ()
+        return tuple(c for c in channels if (category, c) not in self.opt_outs and self._addressable(c))
+
+    def _addressable(self, channel: str) -> bool:
+        if channel == ReminderChannel.EMAIL:
+            return bool(self.email) and not is_placeholder(self.email)
+        return bool(self.uid(PLATFORM_OF[channel]))
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,7 @@ class Candidate:
     period: str
     reason: dict = field(default_factory=dict)  # code + numbers; reason_text() words it
     facts: Facts | None = None  # None for the HR digest
+    channels: tuple[str, ...] = (ReminderChannel.EMAIL,)  # one log, and one send, per channel
 
     @property
     def enrollment_id(self) -> int | None:
@@ -126,7 +142,7 @@ def digest_period(rule: ReminderRule, today: date) -> str | None:
     return f"{year}-W{week:02d}"
 
 
-def _learner_candidate(rule, rules, facts: Facts, today: date) -> Candidate | None:
+def _learner_candidate(rule, rules, facts: Facts, today: date, channels: tuple[str, ...]) -> Candidate | None:
     due = facts.due_date
     if rule.kind == ReminderKind.DUE_SOON and due:
         days_left = (due - today).days
@@ -149,7 +165,7 @@ def _learner_candidate(rule, rules, facts: Facts, today: date) -> Candidate | No
         return None
     if period is None:
         return None
-    return Candidate(rule, facts.learner, period, reason, facts)
+    return Candidate(rule, facts.learner, period, reason, facts, channels)
 
 
 def enrollment_candidates(facts: Facts, rules: Sequence[ReminderRule], now: datetime) -> list[Candidate]:
@@ -162,9 +178,10 @@ def enrollment_candidates(facts: Facts, rules: Sequence[ReminderRule], now: date
         if not rule.is_active:
             continue
         if rule.kind in LEARNER_KINDS:
-            if facts.completed_at or not facts.learner.accepts(rule.category):
+            channels = facts.learner.reachable(rule.category, personal(rule_channels(rule)))
+            if facts.completed_at or not channels:
                 continue
-            candidate = _learner_candidate(rule, rules, facts, today)
+            candidate = _learner_candidate(rule, rules, facts, today, channels)
         elif rule.kind == ReminderKind.COMPLETED:
             candidate = _completed_candidate(rule, facts, now)
         elif rule.kind == ReminderKind.ESCALATION:
@@ -180,18 +197,20 @@ def enrollment_candidates(facts: Facts, rules: Sequence[ReminderRule], now: date
 
 def _completed_candidate(rule: ReminderRule, facts: Facts, now: datetime) -> Candidate | None:
     recent = facts.completed_at and facts.completed_at >= now - timedelta(days=COMPLETION_LOOKBACK_DAYS)
-    if not (recent and facts.certificate_code and facts.learner.accepts(rule.category)):
+    channels = facts.learner.reachable(rule.category, personal(rule_channels(rule)))
+    if not (recent and facts.certificate_code and channels):
         return None
     return Candidate(rule, facts.learner, "completed",
                      {"code": "completed", "date": local_today(facts.completed_at, facts.learner.timezone)
-                      .isoformat()}, facts)
+                      .isoformat()}, facts, channels)
 
 
 def _expiry_candidate(rule: ReminderRule, rules: Sequence[ReminderRule], facts: Facts,
                       now: datetime) -> Candidate | None:
     """Once per validity period: a renewed certificate has a new expiry, hence a new period."""
     expiry = facts.certificate_valid_until
-    if expiry is None or not facts.learner.accepts(rule.category):
+    channels = facts.learner.reachable(rule.category, personal(rule_channels(rule)))
+    if expiry is None or not channels:
         return None
     tz = facts.learner.timezone
     expiry_day = local_today(expiry, tz)
@@ -200,7 +219,8 @@ def _expiry_candidate(rule: ReminderRule, rules: Sequence[ReminderRule], facts: 
         if now < expiry + timedelta(days=rule.days):
             return None
         return Candidate(rule, facts.learner, f"expired:{expiry_day.isoformat()}",
-                         {**reason, "code": "cert_expired", "days": (local_today(now, tz) - expiry_day).days}, facts)
+                         {**reason, "code": "cert_expired", "days": (local_today(now, tz) - expiry_day).days}, facts,
+                         channels)
     if now >= expiry:
         return None
     days_left = (expiry_day - local_today(now, tz)).days
@@ -208,7 +228,7 @@ def _expiry_candidate(rule: ReminderRule, rules: Sequence[ReminderRule], facts: 
     if rule.days != min(covering, default=-1):
         return None
     return Candidate(rule, facts.learner, f"expiring:{expiry_day.isoformat()}",
-                     {**reason, "code": "cert_expiring", "days": days_left}, facts)
+                     {**reason, "code": "cert_expiring", "days": days_left}, facts, channels)
 
 
 def _escalation_candidate(rule: ReminderRule, facts: Facts, today: date) -> Candidate | None:
@@ -216,24 +236,35 @@ def _escalation_candidate(rule: ReminderRule, facts: Facts, today: date) -> Cand
     due, manager = facts.due_date, facts.manager
     if facts.completed_at or not due or not facts.learner.is_active:
         return None
-    if manager is None or not manager.accepts(rule.category):
+    channels = manager.reachable(rule.category, personal(rule_channels(rule))) if manager else ()
+    if not channels:
         return None
     days_over = (today - due).days
     if days_over < rule.days:
         return None
     return Candidate(rule, manager, due.isoformat(), {"code": "escalation", "days": days_over,
-                                                      "learner": facts.learner.name or facts.learner.email}, facts)
+                                                      "learner": facts.learner.name or facts.learner.email}, facts,
+                     channels)
 
 
-def digest_candidates(rules: Iterable[ReminderRule], recipients: Iterable[Recipient],
+def digest_candidates(rules: Iterable[ReminderRule], recipients: Sequence[Recipient],
                       now: datetime) -> list[Candidate]:
+    """Each HR person on their own channels, and each group robot once, logged under the first HR
+    person (the robot's post is the group's, so nobody's own opt-out silences it)."""
     found = []
     digest_rules = [r for r in rules if r.is_active and r.kind == ReminderKind.HR_DIGEST]
-    for person in recipients:
-        for rule in digest_rules:
+    for rule in digest_rules:
+        channels = rule_channels(rule)
+        for person in recipients:
             period = digest_period(rule, local_today(now, person.timezone))
-            if period and person.accepts(ReminderCategory.DIGEST):
-                found.append(Candidate(rule, person, period, {"code": "hr_digest", "week": period}))
+            reachable = person.reachable(ReminderCategory.DIGEST, personal(channels))
+            if period and reachable:
+                found.append(Candidate(rule, person, period, {"code": "hr_digest", "week": period},
+                                       channels=reachable))
+        period = digest_period(rule, local_today(now, settings.TIME_ZONE))
+        if recipients and period and robots(channels):
+            found.append(Candidate(rule, recipients[0], period, {"code": "hr_digest", "week": period},
+                                   channels=robots(channels)))
     return found
 
 
@@ -268,6 +299,7 @@ def nudge_candidate(rule: ReminderRule, facts: Facts | None, period: str) -> Can
     """A manager's nudge still goes out if the course is open and the learner takes such emails."""
     if facts is None or facts.withdrawn or facts.completed_at or not rule.is_active:
         return None
-    if not facts.learner.accepts(rule.category):
+    channels = facts.learner.reachable(rule.category, (ReminderChannel.EMAIL,))
+    if not channels:
         return None
-    return Candidate(rule, facts.learner, period, {"code": "nudge", "manager": ""}, facts)
+    return Candidate(rule, facts.learner, period, {"code": "nudge", "manager": ""}, facts, channels)

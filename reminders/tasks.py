@@ -1,5 +1,7 @@
 """Celery tasks for reminders: thin, take ids, the database row is the source of truth."""
 
+import math
+
 from celery import shared_task
 from django.conf import settings
 
@@ -30,9 +32,17 @@ def reminder_send_task(log_id: int) -> str:
 @shared_task(name="progress.reminders.send_batch", ignore_result=True, acks_late=True,
              soft_time_limit=services.SEND_BATCH * 5, time_limit=services.SEND_BATCH * 5 + 10)
 def reminder_send_batch_task(log_ids: list[int]) -> dict:
-    """What the dispatcher queues: up to SEND_BATCH reminders over one SMTP connection; one that
-    fails transiently goes on as its own reminder_send_task, retried with backoff."""
+    """What the dispatcher queues: up to SEND_BATCH emails over one SMTP connection, or an IM
+    channel's batch; one that fails transiently goes on as its own reminder_send_task, retried with
+    backoff; those a rate limit deferred come back as a batch once the wait is over."""
     return services.reminders_send_batch(
         log_ids=log_ids,
         retry_later=lambda log_id: reminder_send_task.apply_async(
-            (log_id,), countdown=settings.REMINDER_RETRY_BACKOFF_SECONDS))
+            (log_id,), countdown=settings.REMINDER_RETRY_BACKOFF_SECONDS),
+        defer_later=_send_deferred_later)
+
+
+def _send_deferred_later(log_ids: list[int], wait: float) -> None:
+    # In-process tasks ignore the countdown and would spin on the limit: the next dispatch sends them.
+    if not reminder_send_batch_task.app.conf.task_always_eager:
+        reminder_send_batch_task.apply_async((log_ids,), countdown=math.ceil(wait))

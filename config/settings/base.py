@@ -257,6 +257,17 @@ REMINDER_WINDOW = os.environ.get("REMINDER_WINDOW", "09:00-20:00")
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
 # REMINDER_RETRY_BACKOFF_SECONDS: first retry delay after an SMTP/connection error (doubles, capped).
 REMINDER_RETRY_BACKOFF_SECONDS = int(os.environ.get("REMINDER_RETRY_BACKOFF_SECONDS", "30"))
+# REMINDER_DEFAULT_CHANNELS: where a rule that names no channels sends, comma-separated from
+# email, wecom, dingtalk, feishu (a channel whose platform is not configured below is left out).
+REMINDER_DEFAULT_CHANNELS = [c.strip() for c in os.environ.get("REMINDER_DEFAULT_CHANNELS", "email").split(",")
+                             if c.strip()]
+# Group robots for the HR digest (README, "Reminders in 企业微信 / 钉钉 / 飞书"): the webhook's key /
+# access_token / hook token, and the signing secret where the platform signs.
+WECOM_ROBOT_KEY = os.environ.get("WECOM_ROBOT_KEY", "")
+DINGTALK_ROBOT_ACCESS_TOKEN = os.environ.get("DINGTALK_ROBOT_ACCESS_TOKEN", "")
+DINGTALK_ROBOT_SECRET = os.environ.get("DINGTALK_ROBOT_SECRET", "")
+FEISHU_ROBOT_HOOK_TOKEN = os.environ.get("FEISHU_ROBOT_HOOK_TOKEN", "")
+FEISHU_ROBOT_SECRET = os.environ.get("FEISHU_ROBOT_SECRET", "")
 
 # HR exports: bigger than this many rows run as a background job that emails a link.
 EXPORT_ASYNC_ROWS = int(os.environ.get("EXPORT_ASYNC_ROWS", "20000"))

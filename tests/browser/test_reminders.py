@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 
 from progress.models import Enrollment
 from reminders.emails import unsubscribe_token
-from reminders.models import ReminderOptOut
+from reminders.models import ReminderLog, ReminderOptOut, ReminderRule
 from reminders.rules import local_today
 from tests.browser.conftest import PHONE
 from tests.browser.test_accessibility import blocking_violations
@@ -65,3 +66,37 @@ def test_hr_previews_tomorrows_reminders(page, live_server, sign_in, shoot, real
     assert page.locator("tbody tr").count() >= 3
     assert blocking_violations(page) == []
     shoot(page, "reminders-hr-preview")
+
+
+def test_a_wecom_member_chooses_channels_per_category(page, live_server, sign_in, shoot, settings):
+    settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID, settings.WECOM_SECRET = "corp", "1000002", "secret"
+    learner = person("im-prefs@example.com")
+    SocialAccount.objects.create(user=learner, provider="wecom", uid="im-prefs")
+    page.set_viewport_size(PHONE)
+    sign_in(page, "im-prefs@example.com")
+    page.goto(f"{live_server.url}/reminders/preferences/")
+    assert blocking_violations(page) == []
+    page.locator('input[name="category_deadlines_wecom"]').uncheck()
+    page.locator("form.reminder-preferences button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator('input[name="category_deadlines"]').is_checked()
+    assert not page.locator('input[name="category_deadlines_wecom"]').is_checked()
+    shoot(page, "reminders-channel-preferences-phone")
+    assert list(ReminderOptOut.objects.filter(user=learner).values_list("category", "channel")) == [
+        ("deadlines", "wecom")]
+
+
+def test_hr_reads_delivery_per_channel_and_day(page, live_server, sign_in, shoot):
+    ensure_default_rules()
+    hr = person("hr-delivery@example.com", roles=["learner", "hr"])
+    rule = ReminderRule.objects.first()
+    for n, (channel, status, code) in enumerate([("email", "sent", ""), ("wecom", "sent", ""),
+                                                 ("wecom", "failed", "40056"), ("feishu", "deferred", "")]):
+        ReminderLog.objects.create(rule=rule, recipient=hr, period=f"p{n}", channel=channel, status=status,
+                                   error_code=code, last_error="invalid agentid" if code else "")
+    sign_in(page, "hr-delivery@example.com")
+    page.goto(f"{live_server.url}/reminders/delivery/")
+    assert page.locator("tbody tr").count() == 3
+    assert page.locator('tr[data-channel="wecom"] code').inner_text() == "40056"
+    assert blocking_violations(page) == []
+    shoot(page, "reminders-delivery")

@@ -94,7 +94,7 @@ def test_opting_out_of_one_category_keeps_the_others():
     assert everything == ["due_soon", "inactive"]
     no_deadlines = facts(due_date=TODAY + timedelta(days=3), enrolled_at=NOW - timedelta(days=30),
                          last_activity_at=NOW - timedelta(days=9),
-                         learner=learner(opt_outs=frozenset({"deadlines"})))
+                         learner=learner(opt_outs=frozenset({("deadlines", "email")})))
     assert [c.rule.kind for c in enrollment_candidates(no_deadlines, DEFAULTS, NOW)] == ["inactive"]
 
 
@@ -112,7 +112,8 @@ def test_completion_congratulates_recent_completions_with_a_certificate():
     assert kinds(enrollment_candidates(done, DEFAULTS, NOW)) == [("completed", 0, "completed")]
     old = facts(completed_at=NOW - timedelta(days=30), certificate_code="ABCD-EFGH-JKLM")
     assert enrollment_candidates(old, DEFAULTS, NOW) == []
-    opted_out = facts(completed_at=NOW, certificate_code="X", learner=learner(opt_outs=frozenset({"achievements"})))
+    opted_out = facts(completed_at=NOW, certificate_code="X",
+                      learner=learner(opt_outs=frozenset({("achievements", "email")})))
     assert enrollment_candidates(opted_out, DEFAULTS, NOW) == []
 
 
@@ -126,7 +127,8 @@ def test_long_overdue_learners_are_escalated_to_their_manager_even_if_they_opted
     no_boss = facts(due_date=TODAY - timedelta(days=20), learner=learner(opted_in=False))
     assert enrollment_candidates(no_boss, DEFAULTS, NOW) == []
     boss_opted_out = facts(due_date=TODAY - timedelta(days=20), learner=learner(opted_in=False),
-                           manager=Recipient(id=2, email="b@example.com", opt_outs=frozenset({"escalations"})))
+                           manager=Recipient(id=2, email="b@example.com",
+                                             opt_outs=frozenset({("escalations", "email")})))
     assert enrollment_candidates(boss_opted_out, DEFAULTS, NOW) == []
 
 
@@ -137,7 +139,7 @@ def test_inactive_rules_are_ignored():
 
 def test_the_hr_digest_goes_once_per_iso_week_from_its_weekday():
     hr = [Recipient(id=5, email="hr@example.com"), Recipient(id=6, email="off@example.com",
-                                                            opt_outs=frozenset({"digest"}))]
+                                                            opt_outs=frozenset({("digest", "email")}))]
     monday = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
     found = digest_candidates(DEFAULTS, hr, monday)
     assert [(c.recipient.email, c.period) for c in found] == [("hr@example.com", "2026-W47")]

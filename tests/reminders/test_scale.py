@@ -18,7 +18,7 @@ from .conftest import MORNING, TODAY
 
 pytestmark = pytest.mark.django_db
 LEARNERS = 10_000
-QUERIES_PER_BATCH = 16  # read enrollments + opt-outs, insert logs (SQLite splits the insert), pick, mark
+QUERIES_PER_BATCH = 18  # read enrollments + opt-outs + platform ids, insert logs (SQLite splits the insert), pick, mark
 PEAK_BYTES = 12 * 1024 * 1024  # all 10,000 rows with their users would need several times this
 
 

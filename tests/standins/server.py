@@ -33,6 +33,18 @@ class FakeClock:
             self._now += seconds
 
 
+class SkippingClock(FakeClock):
+    """Platform time that runs with real time, where `advance` skips ahead instead of sleeping.
+    For paced sends: anything keyed on real time (Redis key expiry) stays consistent with it."""
+
+    def __init__(self):
+        super().__init__(start=0.0)  # here `_now` is the time skipped so far
+
+    def __call__(self) -> float:
+        with self._lock:
+            return time.time() + self._now
+
+
 @dataclass(frozen=True)
 class Recorded:
     method: str

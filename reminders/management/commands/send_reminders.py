@@ -1,4 +1,4 @@
-"""Send (or with --dry-run, list) the reminder emails due now. Safe to run from cron at any time."""
+"""Send (or with --dry-run, list) the reminders due now, on every channel. Safe to run from cron at any time."""
 
 from datetime import datetime
 
@@ -9,7 +9,7 @@ from reminders import selectors, services
 
 
 class Command(BaseCommand):
-    help = ("Queue every reminder email that is due now (sent in-process when no REDIS_URL is set). "
+    help = ("Queue every reminder that is due now, one send per channel (sent in-process when no REDIS_URL is set). "
             "--dry-run lists who would get what and why, and changes nothing.")
 
     def add_arguments(self, parser):
@@ -24,9 +24,13 @@ class Command(BaseCommand):
                 learner = row["learner"]
                 about = f" · {learner.email} · {row['course']}" if learner and learner.id != row["recipient"].id \
                     else (f" · {row['course']}" if row["course"] else "")
+                channels = ",".join(channel.value for channel in row["channels"])
                 self.stdout.write(f"{row['recipient'].email}\t{row['kind'].value}\t{row['rule'].name}{about}"
-                                  f"\t{row['reason']}")
+                                  f"\t{row['reason']}\t{channels}")
             self.stdout.write(f"{preview.total} reminder(s) would be sent (dry run: nothing sent).")
+            for row in preview.deferred:
+                self.stdout.write(f"{row['count']} deferred by a rate limit on {row['channel'].value}, "
+                                  f"from {timezone.localtime(row['first']):%Y-%m-%d %H:%M}.")
             return
         result = services.reminders_dispatch(now=moment)
         self.stdout.write(f"{result.queued} reminder(s) queued, {result.requeued} queued again, "
