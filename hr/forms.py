@@ -34,18 +34,9 @@ class CohortForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(archived_at__isnull=True))
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(_("The due date cannot be in the past."))
-        return due
-
-
 class RetrainingForm(forms.Form):
+    """A due date from today on: retraining after a material change."""
+
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_due_date(self):
@@ -53,6 +44,11 @@ class RetrainingForm(forms.Form):
         if due < timezone.localdate():
             raise forms.ValidationError(_("The due date cannot be in the past."))
         return due
+
+
+class AssignForm(RetrainingForm):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(archived_at__isnull=True))
+    field_order = ["course", "due_date"]
 
 
 class RevokeForm(forms.Form):
