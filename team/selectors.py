@@ -17,6 +17,8 @@ from progress.models import Certificate, Enrollment
 
 PAGE_SIZE = 50
 OPEN_STATUSES = ("not_started", "in_progress", "overdue")
+TO_RENEW = ("expiring", "expired")
+LIST_LIMIT = 100
 
 
 def team_manager(*, viewer: User, manager_id: int | None) -> User:
@@ -63,6 +65,7 @@ class TeamOverview:
     courses: list[dict]
     page: Page
     overdue: list
+    to_renew: list
     expiring_days: int = EXPIRING_DAYS_DEFAULT
     year: int = 0
 
@@ -70,7 +73,8 @@ class TeamOverview:
 def team_overview(*, manager: User, page: str | None) -> TeamOverview:
     """Per course: how the team stands; then a page of people with each course's status, due date
     and certificate (its status and dates), open retraining and this year's credit hours; and
-    everything overdue. A fixed number of queries per page."""
+    everything overdue, and every certificate expiring soon or expired. A fixed number of queries
+    per page."""
     team = report_ids(manager_id=manager.pk)
     enrollments = annotated_enrollments().filter(user_id__in=team)
     courses = list(enrollments.order_by().values("course_id", "course__title").annotate(
@@ -83,8 +87,12 @@ def team_overview(*, manager: User, page: str | None) -> TeamOverview:
     page_obj = Paginator(members, PAGE_SIZE).get_page(page)
     year = timezone.localdate().year
     page_obj.object_list = _member_rows(list(page_obj.object_list), enrollments, year)
-    overdue = list(enrollments.filter(status="overdue").select_related("user", "course").order_by("due_date")[:100])
-    return TeamOverview(manager=manager, size=len(team), courses=courses, page=page_obj, overdue=overdue, year=year)
+    overdue = list(enrollments.filter(status="overdue").select_related("user", "course")
+                   .order_by("due_date")[:LIST_LIMIT])
+    to_renew = list(certificate_status_annotate(enrollments).filter(certificate_status__in=TO_RENEW)
+                    .select_related("user", "course").order_by("certificate_valid_until")[:LIST_LIMIT])
+    return TeamOverview(manager=manager, size=len(team), courses=courses, page=page_obj, overdue=overdue,
+                        to_renew=to_renew, year=year)
 
 
 def _member_rows(members: list[User], enrollments, year: int) -> list[MemberRow]:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 NOW = "2026-11-20 10:00 +0800"
 YEAR = 2026
 # As in test_team's budget, with one level of reports below the manager (one org-chart query less).
-ONE_LEVEL_TEAM_PAGE_QUERIES = 14
+ONE_LEVEL_TEAM_PAGE_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)
@@ -88,9 +88,13 @@ def page(client, user, url, language="en"):
     return response.content.decode()
 
 
+def people_table(html):
+    return html.split('id="people-heading"', 1)[1]
+
+
 def status_of(html, person):
     """The certificate status shown in a person's row of the team page."""
-    row = html.split(f">{person}</a>", 1)[1].split("</tr>", 1)[0]
+    row = people_table(html).split(f">{person}</a>", 1)[1].split("</tr>", 1)[0]
     return row.split('data-certificate-status="', 1)[1].split('"', 1)[0], row
 
 
@@ -101,12 +105,23 @@ def test_the_team_page_shows_each_reports_certificate_status_with_its_dates(clie
     expired, row = status_of(html, "expired")
     assert expired == "expired" and "until 2026-11-15" in row
     revoked, row = status_of(html, "revoked")
-    assert revoked == "revoked" and "revoked on 2026-11-18" in row
+    assert revoked == "revoked" and "revoked on 2026-11-18" in row and "until" not in row
     never, row = status_of(html, "never")
     assert never == "never" and "Never certified" in row and "certificate issued" not in row
     valid, row = status_of(html, "valid")
     assert valid == "valid" and "until 2027-06-08" in row and "certificate issued 2026-01-24" in row
     assert "within 30 days" in html
+
+
+def test_the_team_page_lists_the_certificates_to_renew_soonest_first(client, team):
+    html = page(client, team["boss"], "/team/")
+    listed = html.split('id="renew-heading"', 1)[1].split("</section>", 1)[0]
+    assert listed.count("data-to-renew") == 2
+    assert listed.index(">expired</a>") < listed.index(">expiring</a>")
+    assert "until 2026-11-15" in listed and "until 2026-11-30" in listed and "外人" not in listed
+    Certificate.objects.filter(valid_until__lte=timezone.now() + timedelta(days=30)).update(
+        valid_until=timezone.now() + timedelta(days=90))
+    assert 'id="renew-heading"' not in page(client, team["boss"], "/team/")
 
 
 def test_the_team_page_shows_retraining_due_and_this_years_credit_hours(client, team):
@@ -122,7 +137,7 @@ def test_the_team_page_shows_retraining_due_and_this_years_credit_hours(client, 
 def test_another_teams_certificates_retraining_and_hours_never_show(client, team):
     html = page(client, team["boss"], "/team/")
     assert "外人" not in html and "2027-01-09" not in html and "77.00" not in html
-    assert html.count("data-certificate-status=") == 5  # one per report's course, none for the outsider
+    assert people_table(html).count("data-certificate-status=") == 5  # one per report's course, none for outsiders
     assert page(client, team["boss"], f"/team/learners/{team['expiring'].pk}/").count("2027-01-09") == 0
     client.force_login(team["boss"])
     assert client.get(f"/team/learners/{team['outsider'].pk}/").status_code == 404
@@ -149,6 +164,7 @@ def test_the_compliance_columns_are_translated(client, team):
     html = page(client, team["boss"], "/team/", language="zh-hans")
     assert "即将到期" in html and "从未获证" in html and "已撤销" in html
     assert "需要复训" in html and "2026 年学时" in html and "撤销于 2026-11-18" in html
+    assert "即将到期或已过期的证书" in html
     assert "线上：2.50 学时 · 线下：3.00 学时 · 待计：1.25 学时" in html and "30 天内到期" in html
     learner = page(client, team["boss"], f"/team/learners/{team['expiring'].pk}/", language="zh-hans")
     assert "2026 年学时" in learner and "证书" in learner
