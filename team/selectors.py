@@ -6,15 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import report_ids
-from hr.filters import annotated_enrollments
-from hr.selectors import learner_detail
-from progress.models import Certificate
+from hr.credit import CreditLine, people_credit
+from hr.filters import EXPIRING_DAYS_DEFAULT, annotated_enrollments, certificate_status_annotate
+from hr.selectors import RetrainingNeed, learner_detail, retraining_needs
+from progress.models import Certificate, Enrollment
 
 PAGE_SIZE = 50
 OPEN_STATUSES = ("not_started", "in_progress", "overdue")
+TO_RENEW = ("expiring", "expired")
+LIST_LIMIT = 100
 
 
 def team_manager(*, viewer: User, manager_id: int | None) -> User:
@@ -50,6 +54,8 @@ class MemberRow:
     enrollments: list = field(default_factory=list)
     open_count: int = 0
     overdue_count: int = 0
+    retraining: list[RetrainingNeed] = field(default_factory=list)
+    credit: CreditLine | None = None
 
 
 @dataclass
@@ -59,11 +65,16 @@ class TeamOverview:
     courses: list[dict]
     page: Page
     overdue: list
+    to_renew: list
+    expiring_days: int = EXPIRING_DAYS_DEFAULT
+    year: int = 0
 
 
 def team_overview(*, manager: User, page: str | None) -> TeamOverview:
     """Per course: how the team stands; then a page of people with each course's status, due date
-    and certificate; and everything overdue. A fixed number of queries per page."""
+    and certificate (its status and dates), open retraining and this year's credit hours; and
+    everything overdue, and every certificate expiring soon or expired. A fixed number of queries
+    per page."""
     team = report_ids(manager_id=manager.pk)
     enrollments = annotated_enrollments().filter(user_id__in=team)
     courses = list(enrollments.order_by().values("course_id", "course__title").annotate(
@@ -74,16 +85,25 @@ def team_overview(*, manager: User, page: str | None) -> TeamOverview:
     members = (User.objects.filter(pk__in=team).select_related("manager")
                .order_by("department", "display_name", "email"))
     page_obj = Paginator(members, PAGE_SIZE).get_page(page)
-    page_obj.object_list = _member_rows(list(page_obj.object_list), enrollments)
-    overdue = list(enrollments.filter(status="overdue").select_related("user", "course").order_by("due_date")[:100])
-    return TeamOverview(manager=manager, size=len(team), courses=courses, page=page_obj, overdue=overdue)
+    year = timezone.localdate().year
+    page_obj.object_list = _member_rows(list(page_obj.object_list), enrollments, year)
+    overdue = list(enrollments.filter(status="overdue").select_related("user", "course")
+                   .order_by("due_date")[:LIST_LIMIT])
+    to_renew = list(certificate_status_annotate(enrollments).filter(certificate_status__in=TO_RENEW)
+                    .select_related("user", "course").order_by("certificate_valid_until")[:LIST_LIMIT])
+    return TeamOverview(manager=manager, size=len(team), courses=courses, page=page_obj, overdue=overdue,
+                        to_renew=to_renew, year=year)
 
 
-def _member_rows(members: list[User], enrollments) -> list[MemberRow]:
+def _member_rows(members: list[User], enrollments, year: int) -> list[MemberRow]:
     ids = [m.pk for m in members]
     certificates = {(c.user_id, c.course_id): c for c in Certificate.objects.filter(user_id__in=ids)}
-    rows = {m.pk: MemberRow(m) for m in members}
-    for enrollment in enrollments.filter(user_id__in=ids).select_related("course").order_by("course__title"):
+    credit = people_credit(users=members, year=year)
+    rows = {m.pk: MemberRow(m, credit=credit[m.pk]) for m in members}
+    for need in retraining_needs(user_ids=ids):
+        rows[need.user_id].retraining.append(need)
+    for enrollment in (certificate_status_annotate(enrollments.filter(user_id__in=ids))
+                       .select_related("course").order_by("course__title")):
         enrollment.certificate = certificates.get((enrollment.user_id, enrollment.course_id))
         row = rows[enrollment.user_id]
         row.enrollments.append(enrollment)
@@ -93,5 +113,18 @@ def _member_rows(members: list[User], enrollments) -> list[MemberRow]:
 
 
 def team_learner_detail(*, viewer: User, user_id: int) -> dict:
+    """HR's learner detail for one visible learner, with each course's certificate (status and
+    dates), their open retraining and this year's credit hours."""
     learner = visible_learner(viewer=viewer, user_id=user_id)
-    return learner_detail(user_id=learner.pk)
+    detail = learner_detail(user_id=learner.pk)
+    certificates = {c.course_id: c for c in Certificate.objects.filter(user_id=learner.pk)}
+    statuses = dict(certificate_status_annotate(Enrollment.objects.filter(user_id=learner.pk))
+                    .values_list("course_id", "certificate_status"))
+    for item in detail["courses"]:
+        course_id = item["enrollment"].course_id
+        item["certificate"] = certificates.get(course_id)
+        item["certificate_status"] = statuses.get(course_id, "never")
+    year = timezone.localdate().year
+    return {**detail, "retraining_needs": retraining_needs(user_ids=[learner.pk]), "year": year,
+            "credit": people_credit(users=[learner], year=year)[learner.pk],
+            "expiring_days": EXPIRING_DAYS_DEFAULT}

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 MORNING = "2026-11-20 10:00 +0800"  # inside the reminder window, Shanghai time
 TODAY = date(2026, 11, 20)
-TEAM_PAGE_QUERIES = 12
+TEAM_PAGE_QUERIES = 16
 
 
 @pytest.fixture
@@ -141,7 +141,8 @@ def test_refused_nudges_say_why_and_send_nothing(client, org):
 
 def test_the_team_page_costs_the_same_queries_however_many_people_are_on_a_level(client, org):
     """session, user, roles + manager flag, the org-chart walk (one query per level: boss, lead,
-    worker), course summary, people count and page, certificates, enrolments, overdue."""
+    worker), course summary, people count and page, certificates, credit hours (online, offline),
+    retraining, enrolments, overdue, certificates to renew."""
     as_user(client, org["boss"])
     client.get("/team/")
     with CaptureQueriesContext(connection) as small:
