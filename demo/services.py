@@ -196,7 +196,7 @@ PROGRESS_COLUMNS = ("user_id", "module_id", "first_viewed_at", "last_viewed_at",
                     "active_seconds", "read_at", "passed_at", "best_score", "completed_at")
 ATTEMPT_COLUMNS = ("user_id", "quiz_id", "number", "quiz_version", "status", "started_at", "submitted_at",
                    "layout", "responses", "outcomes", "score", "pass_mark", "passed")
-RESULT_COLUMNS = ("user_id", "question_id", "last_correct", "wrong_count", "updated_at")
+RESULT_COLUMNS = ("user_id", "question_id", "last_correct", "last_credit", "wrong_count", "updated_at")
 
 
 class _Builder:
@@ -217,7 +217,8 @@ class _Builder:
             for qid, key, _kind, _version, difficulty, right, wrong in info.questions:
                 p_right = 1 / (1 + math.exp(-(ability + 0.7 * (number - 1) - difficulty)))
                 correct = self.rng.random() < p_right
-                outcomes[key], responses[key] = correct, right if correct else self.rng.choice(wrong)
+                # Outcomes hold each question's credit (0..1), as grading stores them.
+                outcomes[key], responses[key] = int(correct), right if correct else self.rng.choice(wrong)
                 wrong_counts[qid] = wrong_counts.get(qid, 0) + (not correct)
                 last[qid] = correct
             score = round(100 * sum(outcomes.values()) / max(len(outcomes), 1))
@@ -227,7 +228,8 @@ class _Builder:
             if score >= 80:
                 break
             when += timedelta(hours=self.rng.randint(2, 30))
-        self.results.extend((user_id, qid, last[qid], count, when) for qid, count in wrong_counts.items() if count)
+        self.results.extend((user_id, qid, last[qid], int(last[qid]), count, when)
+                            for qid, count in wrong_counts.items() if count)
         return best
 
 

@@ -103,6 +103,7 @@ def test_a_question_of_every_type_written_with_the_form_publishes_and_grades(pag
     assert "answer: * = 0%\n  > 再想想：全公司只追踪一个指标。" in text
     assert blocking_violations(page) == []
 
+    page.get_by_role("radio", name="编辑性修改：措辞、错别字、排版，无需重新学习").check()
     page.locator("button[value=publish]").click()
     page.wait_for_load_state()
     module = Module.objects.get(slug="m-1-1")
