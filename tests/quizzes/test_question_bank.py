@@ -200,3 +200,23 @@ def test_the_editor_tells_draw_rule_problems_in_the_trainer_language(bank_course
 
 
 URL_PREVIEW = "/trainer/courses/test-course/m-1-1/preview/"
+
+
+@pytest.mark.parametrize(("question", "line", "chinese"), [
+    ("## [single] bad\n题？\n- [x] 对\n- [ ] 错\ndifficulty: 3\n> 因为。\n", 6,
+     "题库题目 'bad' 需要一行 'tags:'（知识点，例如 'tags: 留存, 漏斗'）"),
+    ("## [single] bad\n题？\n- [x] 对\n- [ ] 错\ntags: 留存\ndifficulty: 7\n> 因为。\n", 11,
+     "难度必须是 1 到 5 的整数，而不是 '7'"),
+])
+def test_bank_problems_are_told_in_the_reader_language(db, course_dir, question, line, chinese):
+    from django.utils import translation
+
+    from courses.services import content_validate
+
+    write_bank(course_dir)
+    write_bank(course_dir, f"---\ntitle: 第二题库\n---\n=== quiz ===\n\n{question}", name="more.md")
+    problems = [p for p in content_validate(root=course_dir.parent) if p.path.endswith("more.md")]
+    with translation.override("zh-hans"):
+        assert [p.line for p in problems if p.localised() == chinese] == [line]
+    with translation.override("en"):
+        assert [p.localised() for p in problems] == [p.message for p in problems]
