@@ -119,3 +119,18 @@ def test_tree_problems_are_told_in_the_reader_language(tmp_path):
     with translation.override("en"):
         assert duplicate.localised() == duplicate.message and duplicate.message.startswith("module slug 'm-1-1'")
         assert stray.localised() == stray.message
+
+
+def test_unreadable_files_are_told_in_the_reader_language(tmp_path):
+    from django.utils import translation
+
+    from courses.services import content_validate
+
+    path = tmp_path / "01-m.md"
+    path.write_bytes("---\ntitle: 甲\n".encode() + "乙".encode("gb18030") + b"\n---\n")
+    (problem,) = content_validate(root=path)
+    assert problem.line == 3 and problem.message.startswith("not valid UTF-8 (byte 0xd2 at offset")
+    with translation.override("zh-hans"):
+        assert problem.localised().startswith("不是有效的 UTF-8（偏移 ") and "字节 0xd2）" in problem.localised()
+    with translation.override("en"):
+        assert problem.localised() == problem.message
