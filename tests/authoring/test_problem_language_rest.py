@@ -40,11 +40,23 @@ def test_preview_tells_the_problem_in_chinese_and_in_english(trainer_client, mod
     assert {"line": line, "message": english} in preview_errors(trainer_client, text)
 
 
-def test_gift_problem_in_chinese_and_in_english(trainer_client, imported_course):
-    gift = {"gift": "::q1::选哪个？{=甲 =乙 ~丙}"}
-    page = trainer_client.post(EDIT.replace("edit/", "gift/").format("m-1-1"), gift).content.decode()
-    assert "GIFT 第 1 行" in page and "单选题有 2 个答案得 100%；必须恰好有一个选项得满分" in page
+GIFT_CASES = {
+    "two full marks": ("::q1::选哪个？{=甲 =乙 ~丙}", "单选题有 2 个答案得 100%；必须恰好有一个选项得满分",
+                       "single choice with 2 answers worth 100%; one option must get full marks"),
+    "one answer": ("::q1::选哪个？{~甲}", "选择题至少需要两个答案",
+                   "a multiple choice question needs at least two answers"),
+    "numeric without answer": ("::q1::多少？{#}", "数值题没有答案（写成 &#x27;{#3:0.5}&#x27; 或 &#x27;{#1..5}&#x27;）",
+                               "numeric question without an answer (&#x27;{#3:0.5}&#x27; or &#x27;{#1..5}&#x27;)"),
+}
+
+
+@pytest.mark.parametrize("case", GIFT_CASES)
+def test_gift_problem_in_chinese_and_in_english(trainer_client, imported_course, case):
+    gift, chinese, english = GIFT_CASES[case]
+    url = EDIT.replace("edit/", "gift/").format("m-1-1")
+    page = trainer_client.post(url, {"gift": gift}).content.decode()
+    assert "GIFT 第 1 行" in page and chinese in page
     trainer_client.cookies["django_language"] = "en"
-    page = trainer_client.post(EDIT.replace("edit/", "gift/").format("m-1-1"), gift).content.decode()
-    assert "single choice with 2 answers worth 100%; one option must get full marks" in page
+    page = trainer_client.post(url, {"gift": gift}).content.decode()
+    assert english in page and chinese not in page
     assert Module.objects.get(slug="m-1-1").revisions.count() == 1  # nothing saved
