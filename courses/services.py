@@ -28,7 +28,7 @@ from audit.services import audit_record
 from quizzes.draws import Candidate, rule_problems
 from quizzes.models import Quiz
 from quizzes.services import ChoiceData, QuestionData, quiz_draw_set, quiz_sync, quiz_timing_set
-from quizzes.syntax import Problem
+from quizzes.syntax import Phrase, Problem
 
 from .changes import ChangeNote, ImportChanges, change_record
 from .content.documents import parse_document
@@ -111,9 +111,7 @@ def content_import(*, root: Path, force: bool = False, material: frozenset[str] 
     for source in courses:
         _course_import(source, report, force, notes)
     if missed := sorted(material - notes.applied):
-        raise ContentInvalid([ContentProblem(str(root), 0, f"--material {key}: this import does not change that "
-                                             "module (it is unchanged, new or not in these files)")
-                              for key in missed])
+        raise ContentInvalid([_unchanged_material(root, key) for key in missed])
     if report.changed:
         audit_record(actor=None, actor_label=actor_label, action="content.import",
                      after={"root": str(root), "created": report.created, "updated": report.updated,
@@ -122,6 +120,12 @@ def content_import(*, root: Path, force: bool = False, material: frozenset[str] 
 
 
 # --- one module: the service both paths share -----------------------------------------------
+
+def _unchanged_material(root: Path, key: str) -> ContentProblem:
+    phrase = Phrase("--material %(key)s: this import does not change that module (it is unchanged, new or "
+                    "not in these files)", {"key": key})
+    return ContentProblem(str(root), 0, phrase.english(), phrase)
+
 
 def module_source(*, text: str, path: str | Path = "") -> SourceFile:
     """Parse a module's full text (front matter, body, quiz) as if it were a file."""

@@ -373,16 +373,16 @@ def _form_action(request, form, *, action, done: str, invalid: str = "") -> None
 
 
 HR_ERRORS = {
-    "name_taken": _("A cohort with this name already exists."),
-    "no_members": _("Nobody matched: the cohort would be empty."),
-    "due_in_past": _("The due date cannot be in the past."),
-    "already_assigned": _("This course is already assigned to this cohort."),
-    "reason_required": _("A reason is required."),
-    "not_later": _("The new due date must be later than the current one."),
-    "credit_incomplete": _("Give the training's name and category."),
-    "credit_hours_range": _("Credit hours must be more than 0 and at most 24, with at most two decimals."),
-    "credit_in_future": _("The session cannot be in the future."),
-    "not_timed_exam": _("This module has no timed exam in a course this person is enrolled in."),
+    "name_taken": gettext_lazy("A cohort with this name already exists."),
+    "no_members": gettext_lazy("Nobody matched: the cohort would be empty."),
+    "due_in_past": gettext_lazy("The due date cannot be in the past."),
+    "already_assigned": gettext_lazy("This course is already assigned to this cohort."),
+    "reason_required": gettext_lazy("A reason is required."),
+    "not_later": gettext_lazy("The new due date must be later than the current one."),
+    "credit_incomplete": gettext_lazy("Give the training's name and category."),
+    "credit_hours_range": gettext_lazy("Credit hours must be more than 0 and at most 24, with at most two decimals."),
+    "credit_in_future": gettext_lazy("The session cannot be in the future."),
+    "not_timed_exam": gettext_lazy("This module has no timed exam in a course this person is enrolled in."),
 }
 UPLOAD_ERRORS = {
     "too_big": gettext_lazy("The file is larger than 2 MB."),

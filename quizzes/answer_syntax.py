@@ -154,8 +154,8 @@ def truefalse_answer(where: str, lines: list[AnswerLine], problems: list[Problem
         match = FEEDBACK_FOR_RE.match(text)
         truth = _truth(match["word"]) if match else None
         if truth is None:
-            problems.append(Problem(answer.line, f"{where}: true/false feedback reads '  > true: …' "
-                                    f"or '  > false: …' (for that response), not {text!r}"))
+            problems.append(Problem.of(answer.line, "%(where)s: true/false feedback reads '  > true: …' "
+                                       "or '  > false: …' (for that response), not %(text)r", where=where, text=text))
             continue
         feedback["true" if truth else "false"] = match["text"].strip()
     return {"value": value, "feedback": feedback} if feedback else {"value": value}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .syntax import Problem
+from .syntax import Phrase, Problem
 
 DRAW_RE = re.compile(r"^draw\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE)
 RULE_RE = re.compile(
@@ -38,13 +38,16 @@ class DrawRule:
             return False
         return difficulty is not None and self.min_difficulty <= difficulty <= self.max_difficulty
 
-    def describe(self) -> str:
-        words = [f"{self.count} question(s)"]
+    def describe(self) -> Phrase:
+        params = {"count": self.count, "tag": self.tag, "low": self.min_difficulty, "high": self.max_difficulty}
+        graded = (self.min_difficulty, self.max_difficulty) != (1, 5)
+        if self.tag and graded:
+            return Phrase("%(count)s question(s) tagged %(tag)r of difficulty %(low)s–%(high)s", params)
         if self.tag:
-            words.append(f"tagged {self.tag!r}")
-        if (self.min_difficulty, self.max_difficulty) != (1, 5):
-            words.append(f"of difficulty {self.min_difficulty}–{self.max_difficulty}")
-        return " ".join(words)
+            return Phrase("%(count)s question(s) tagged %(tag)r", params)
+        if graded:
+            return Phrase("%(count)s question(s) of difficulty %(low)s–%(high)s", params)
+        return Phrase("%(count)s question(s)", params)
 
     def as_dict(self) -> dict:
         return {"count": self.count, "tag": self.tag, "min": self.min_difficulty, "max": self.max_difficulty}
@@ -66,17 +69,18 @@ class Candidate:
 def parse_draw_rule(text: str, line: int) -> tuple[DrawRule | None, Problem | None]:
     """``text`` is what follows 'draw:'."""
     match = RULE_RE.match(text.strip())
-    example = "write e.g. 'draw: 3 tag 留存 difficulty >= 3'"
     if not match:
-        return None, Problem(line, f"draw rule {text.strip()!r} is not readable; {example}")
+        return None, Problem.of(line, "draw rule %(rule)r is not readable; "
+                                "write e.g. 'draw: 3 tag 留存 difficulty >= 3'", rule=text.strip())
     count, level = int(match["count"]), match["level"]
     if not 1 <= count <= MAX_DRAW:
-        return None, Problem(line, f"a draw rule takes 1 to {MAX_DRAW} questions, not {count}")
+        return None, Problem.of(line, "a draw rule takes 1 to %(most)s questions, not %(count)s",
+                                      most=MAX_DRAW, count=count)
     low, high = 1, 5
     if level is not None:
         level = int(level)
         if level not in DIFFICULTIES:
-            return None, Problem(line, f"difficulty runs from 1 to 5, not {level}")
+            return None, Problem.of(line, "difficulty runs from 1 to 5, not %(level)s", level=level)
         low, high = {">=": (level, 5), "≥": (level, 5), "<=": (1, level), "≤": (1, level), "=": (level, level)}[
             match["op"]]
     return DrawRule(count=count, tag=match["tag"] or "", min_difficulty=low, max_difficulty=high, line=line), None
@@ -113,12 +117,12 @@ def rule_problems(rules: Sequence[DrawRule], bank: Sequence[Candidate]) -> list[
     for rule in rules:
         available = sum(rule.accepts(c.tags, c.difficulty) for c in bank)
         if available < rule.count:
-            problems.append(Problem(rule.line, f"the rule asks for {rule.describe()} but the course's bank "
-                                    f"(_bank/) has {available}"))
+            problems.append(Problem.of(rule.line, "the rule asks for %(wanted)s but the course's bank (_bank/) "
+                                       "has %(available)s", wanted=rule.describe(), available=available))
     if not problems and rules and draw(rules, bank, random.Random(0)) is None:
         total = sum(rule.count for rule in rules)
-        problems.append(Problem(rules[0].line, f"the draw rules share questions: together they need {total} "
-                                "different questions and the bank cannot supply that many that fit"))
+        problems.append(Problem.of(rules[0].line, "the draw rules share questions: together they need %(total)s "
+                                   "different questions and the bank cannot supply that many that fit", total=total))
     return problems
 
 

@@ -189,7 +189,7 @@ def _add_feedback(target: ParsedChoice | AnswerLine, text: str) -> None:
 def _difficulty(question: ParsedQuestion, value: str, line: int, problems: list[Problem]) -> None:
     level = value.strip()
     if not level.isascii() or not level.isdigit() or int(level) not in DIFFICULTIES:
-        problems.append(Problem(line, f"difficulty must be a whole number from 1 to 5, not {value.strip()!r}"))
+        problems.append(Problem.of(line, "difficulty must be a whole number from 1 to 5, not %(value)r", value=level))
         return
     question.difficulty = int(level)
 

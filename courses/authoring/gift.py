@@ -189,7 +189,7 @@ def _choices(answers: str, general: str, *, all_or_nothing: bool) -> _Question:
         raise _Unreadable("a multiple choice question needs at least two answers")
     full = sum(weight == FULL for weight, _, _ in options)
     if single and full != 1:
-        raise _Unreadable(f"single choice with {full} answers worth 100%; one option must get full marks")
+        raise _Unreadable("single choice with %(full)s answers worth 100%%; one option must get full marks", full=full)
     explanation = general or _take_explanation(options)
     lines = []
     for weight, text, feedback in options:

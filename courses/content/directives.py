@@ -114,7 +114,8 @@ def _as_check(problem: Problem) -> Problem:
     """A quiz problem about the check's one question, told of the knowledge check instead."""
     if problem.phrase and "where" in problem.phrase.params:
         return problem.reworded(where=Phrase("knowledge check"))
-    return Problem(problem.line, problem.message.replace("question 'check'", "knowledge check"))
+    message = problem.message.replace("question 'check'", "knowledge check")
+    return problem if message == problem.message else Problem(problem.line, message)
 
 
 def _check_reflection(directive: Directive) -> list[Problem]:

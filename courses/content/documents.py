@@ -34,15 +34,15 @@ class Document:
 def read_source(path: Path) -> tuple[str | None, list[Problem]]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return None, [Problem(1, f"file is {size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB "
-                              "(split the module)")]
+        return None, [Problem.of(1, "file is %(size)s KB; the limit is %(limit)s KB (split the module)",
+                                 size=size // 1024, limit=MAX_FILE_BYTES // 1024)]
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset "
-                              f"{error.start}); save the file as UTF-8")]
+        return None, [Problem.of(line, "not valid UTF-8 (byte 0x%(byte)02x at offset %(offset)s); save the file "
+                                 "as UTF-8", byte=raw[error.start], offset=error.start)]
 
 
 def parse_document(text: str, schema: str) -> Document:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from quizzes.syntax import Phrase
+
 UNITS = {"day": "days", "days": "days", "天": "days", "week": "weeks", "weeks": "weeks", "周": "weeks",
          "month": "months", "months": "months", "个月": "months", "月": "months",
          "year": "years", "years": "years", "年": "years"}
@@ -52,12 +54,12 @@ def parse_duration(text: str) -> Duration:
     """Raise ValueError with the reason when ``text`` is not a duration we accept."""
     match = DURATION_RE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError("a number and a unit, e.g. '12 months', '2 years', '30 days' or '90 天'")
+        raise ValueError(Phrase("a number and a unit, e.g. '12 months', '2 years', '30 days' or '90 天'"))
     duration = Duration(int(match.group(1)), UNITS[match.group(2)])
     if duration.count < 1:
-        raise ValueError("at least 1")
+        raise ValueError(Phrase("at least 1"))
     if duration.approximate_days > LONGEST_DAYS:
-        raise ValueError("at most 10 years")
+        raise ValueError(Phrase("at most 10 years"))
     return duration
 
 

@@ -70,7 +70,8 @@ def _as_blank(problem: Problem) -> Problem:
     where = problem.phrase.params.get("where") if problem.phrase else None
     if isinstance(where, Phrase):
         return problem.reworded(where=Phrase("blank '%(key)s'", where.params))
-    return Problem(problem.line, problem.message.replace("question '", "blank '"))
+    message = problem.message.replace("question '", "blank '")
+    return problem if message == problem.message else Problem(problem.line, message)
 
 
 def answer_sheet(exercise: ParsedExercise) -> dict:

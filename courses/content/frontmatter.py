@@ -119,8 +119,7 @@ def check_fields(data: dict, key_lines: dict[str, int], fallback: int,
             problems.append(Problem.of(line, "unknown field %(name)r (known fields: %(known)s)",
                                        name=name, known=known))
         elif error := _field_error(name, value, field):
-            problems.append(Problem.of(line, error.text, **error.params) if isinstance(error, Phrase)
-                            else Problem(line, error))
+            problems.append(Problem.of(line, error.text, **error.params))
     for name, field in schema.items():
         if field.required and name not in data:
             problems.append(Problem.of(fallback, "missing required field %(name)r", name=name))
@@ -151,16 +150,18 @@ def _validity_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
     return []
 
 
-def _field_error(name: str, value: Any, field: Field) -> Phrase | str | None:
+def _field_error(name: str, value: Any, field: Field) -> Phrase | None:
     if field.moment:
         if parse_moment(value) is None:
-            return f"field {name!r} must be a date and time like '{MOMENT_EXAMPLE}', not {value!r}"
+            return Phrase("field %(name)r must be a date and time like %(example)r, not %(value)r",
+                          {"name": name, "example": MOMENT_EXAMPLE, "value": value})
         return None
     if field.duration:
         try:
             parse_duration(value)
         except ValueError as problem:
-            return f"field {name!r} must be a duration: {problem}, not {value!r}"
+            return Phrase("field %(name)r must be a duration: %(reason)s, not %(value)r",
+                          {"name": name, "reason": problem.args[0], "value": value})
         return None
     if field.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         return Phrase("field %(name)r must be a whole number, not %(value)r", {"name": name, "value": value})
@@ -194,15 +195,15 @@ def _field_error(name: str, value: Any, field: Field) -> Phrase | str | None:
     return None
 
 
-def _number_error(name: str, value: Any, field: Field) -> str | None:
+def _number_error(name: str, value: Any, field: Field) -> Phrase | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN != NaN
-        return f"field {name!r} must be a number such as 1 or 0.5, not {value!r}"
+        return Phrase("field %(name)r must be a number such as 1 or 0.5, not %(value)r", {"name": name, "value": value})
     if field.minimum is not None and value < field.minimum:
-        return f"field {name!r} must be at least {field.minimum}"
+        return Phrase("field %(name)r must be at least %(minimum)s", {"name": name, "minimum": field.minimum})
     if field.maximum is not None and value > field.maximum:
-        return f"field {name!r} must be at most {field.maximum}"
+        return Phrase("field %(name)r must be at most %(maximum)s", {"name": name, "maximum": field.maximum})
     if round(value, 2) != value:
-        return f"field {name!r} has more than two decimals: {value!r}"
+        return Phrase("field %(name)r has more than two decimals: %(value)r", {"name": name, "value": value})
     return None
 
 

@@ -25,7 +25,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 
 from quizzes.parser import KEY_RE
-from quizzes.syntax import Problem, ascii_form
+from quizzes.syntax import Phrase, Problem, ascii_form
 
 from .frontmatter import SLUG_RE, parse_front_matter
 from .sanitise import render_markdown, sanitise
@@ -75,11 +75,11 @@ def parse_glossary(text: str) -> Glossary:
     glossary = Glossary()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
-        glossary.problems.append(Problem(1, "the file must start with a '---' line that opens the front matter"))
+        glossary.problems.append(Problem.of(1, "the file must start with a '---' line that opens the front matter"))
         return glossary
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
-        glossary.problems.append(Problem(1, "front matter is not closed: add a '---' line after its fields"))
+        glossary.problems.append(Problem.of(1, "front matter is not closed: add a '---' line after its fields"))
         return glossary
     glossary.meta, problems = parse_front_matter(lines[1:end], 2, "glossary")
     glossary.problems.extend(problems)
@@ -89,8 +89,8 @@ def parse_glossary(text: str) -> Glossary:
     for number, raw in enumerate(lines[end + 1:], start=end + 2):
         heading = TERM_RE.match(raw)
         if heading is None and TERM_RE.match(ascii_form(raw)):
-            glossary.problems.append(Problem(number, "full-width '＃' in a term heading; "
-                                             "start it with ASCII '## '"))
+            glossary.problems.append(Problem.of(number, "full-width '＃' in a term heading; "
+                                                "start it with ASCII '## '"))
         if heading:
             if current is not None:
                 _finish(current, body, glossary.problems)
@@ -114,8 +114,9 @@ def _finish(term: Term, body: list[tuple[int, str]], problems: list[Problem]) ->
         if match is None and not definition and ascii_form(raw.strip()) != raw.strip():
             match = FIELD_RE.match(ascii_form(raw.strip()))
             if match and match["name"] in FIELDS:
-                problems.append(Problem(number, f"full-width characters in the field line {raw.strip()!r}; "
-                                        f"write it as '{match['name']}: …' with an ASCII colon"))
+                problems.append(Problem.of(number, "full-width characters in the field line %(line)r; "
+                                           "write it as '%(name)s: …' with an ASCII colon",
+                                           line=raw.strip(), name=match["name"]))
                 continue
         if match is None:
             if raw.strip() or definition:
@@ -127,12 +128,13 @@ def _finish(term: Term, body: list[tuple[int, str]], problems: list[Problem]) ->
 
 def _set_field(term: Term, name: str, value: str, number: int, problems: list[Problem]) -> None:
     if name not in FIELDS:
-        problems.append(Problem(number, f"term {term.name!r}: unknown field {name!r} "
-                                f"(known fields: {', '.join(FIELDS)}); the definition starts after the fields"))
+        problems.append(Problem.of(number, "term %(term)r: unknown field %(name)r (known fields: %(known)s); "
+                                   "the definition starts after the fields", term=term.name, name=name,
+                                   known=", ".join(FIELDS)))
         return
     if name in term.field_lines:
-        problems.append(Problem(number, f"term {term.name!r}: field {name!r} is given twice "
-                                f"(first on line {term.field_lines[name]})"))
+        problems.append(Problem.of(number, "term %(term)r: field %(name)r is given twice (first on line %(first)s)",
+                                   term=term.name, name=name, first=term.field_lines[name]))
         return
     term.field_lines[name] = number
     if name == "aliases":
@@ -144,32 +146,38 @@ def _set_field(term: Term, name: str, value: str, number: int, problems: list[Pr
 def _check_glossary(glossary: Glossary) -> None:
     problems = glossary.problems
     if len(glossary.terms) > MAX_TERMS:
-        problems.append(Problem(glossary.terms[MAX_TERMS].line, f"a glossary holds at most {MAX_TERMS} terms"))
+        problems.append(Problem.of(glossary.terms[MAX_TERMS].line, "a glossary holds at most %(most)s terms",
+                                   most=MAX_TERMS))
     for term in glossary.terms:
         problems.extend(_term_problems(term))
     _check_unique_names(glossary.terms, problems)
 
 
 def _term_problems(term: Term) -> list[Problem]:
-    where, problems = f"term {term.name!r}", []
+    problems: list[Problem] = []
     if not term.name:
-        return [Problem(term.line, "a term heading needs the term after '## '")]
+        return [Problem.of(term.line, "a term heading needs the term after '## '")]
     if len(term.name) > MAX_TERM_LENGTH:
-        problems.append(Problem(term.line, f"{where} is longer than {MAX_TERM_LENGTH} characters"))
+        problems.append(Problem.of(term.line, "term %(term)r is longer than %(most)s characters", term=term.name,
+                                   most=MAX_TERM_LENGTH))
     if not term.key:
-        problems.append(Problem(term.line, f"{where} needs an 'id: …' line (its anchor on the glossary page)"))
+        problems.append(Problem.of(term.line, "term %(term)r needs an 'id: …' line (its anchor on the glossary page)",
+                                   term=term.name))
     elif not KEY_RE.match(term.key):
-        problems.append(Problem(term.field_lines["id"], f"{where}: id {term.key!r} must be lowercase letters, "
-                                "digits and '-' (up to 50); links to the term use it"))
+        problems.append(Problem.of(term.field_lines["id"], "term %(term)r: id %(key)r must be lowercase letters, "
+                                   "digits and '-' (up to 50); links to the term use it", term=term.name, key=term.key))
     if not term.module:
-        problems.append(Problem(term.line, f"{where} needs a 'module: <slug>' line naming the module that teaches it"))
+        problems.append(Problem.of(term.line, "term %(term)r needs a 'module: <slug>' line naming the module that "
+                                   "teaches it", term=term.name))
     elif not SLUG_RE.match(term.module):
-        problems.append(Problem(term.field_lines["module"], f"{where}: {term.module!r} is not a module slug"))
+        problems.append(Problem.of(term.field_lines["module"], "term %(term)r: %(module)r is not a module slug",
+                                   term=term.name, module=term.module))
     if not term.definition:
-        problems.append(Problem(term.line, f"{where} has no definition (write it after the field lines)"))
+        problems.append(Problem.of(term.line, "term %(term)r has no definition (write it after the field lines)",
+                                   term=term.name))
     elif len(term.definition) > MAX_DEFINITION_LENGTH:
-        problems.append(Problem(term.line, f"{where}: the definition is longer than {MAX_DEFINITION_LENGTH} "
-                                "characters; the module teaches the rest"))
+        problems.append(Problem.of(term.line, "term %(term)r: the definition is longer than %(most)s characters; "
+                                   "the module teaches the rest", term=term.name, most=MAX_DEFINITION_LENGTH))
     return problems
 
 
@@ -179,8 +187,9 @@ def _check_unique_names(terms: list[Term], problems: list[Problem]) -> None:
     keys: dict[str, int] = {}
     for term in terms:
         if term.key in keys:
-            problems.append(Problem(term.field_lines.get("id", term.line),
-                                    f"term id {term.key!r} is already used on line {keys[term.key]}"))
+            problems.append(Problem.of(term.field_lines.get("id", term.line),
+                                       "term id %(key)r is already used on line %(first)s", key=term.key,
+                                       first=keys[term.key]))
         keys.setdefault(term.key, term.line)
         for name, line in [(term.name, term.line)] + [(a, term.field_lines["aliases"]) for a in term.aliases]:
             folded = fold(name)
@@ -188,9 +197,10 @@ def _check_unique_names(terms: list[Term], problems: list[Problem]) -> None:
                 continue
             if folded in names:
                 other, other_line = names[folded]
-                kind = "term" if name == term.name else "alias"
-                problems.append(Problem(line, f"{kind} {name!r} duplicates {other!r} on line {other_line}; "
-                                        "each name may stand for one term only"))
+                kind = Phrase("term") if name == term.name else Phrase("alias")
+                problems.append(Problem.of(line, "%(kind)s %(name)r duplicates %(other)r on line %(first)s; "
+                                           "each name may stand for one term only", kind=kind, name=name,
+                                           other=other, first=other_line))
             else:
                 names[folded] = (name, line)
 
@@ -203,8 +213,8 @@ def fold(name: str) -> str:
 def module_problems(glossary: Glossary, module_slugs: Iterable[str]) -> list[Problem]:
     """Terms that name a module the course does not have."""
     known = set(module_slugs)
-    return [Problem(term.field_lines["module"], f"term {term.name!r}: no module with slug {term.module!r} "
-                    "in this course")
+    return [Problem.of(term.field_lines["module"], "term %(term)r: no module with slug %(module)r in this course",
+                       term=term.name, module=term.module)
             for term in glossary.terms if term.module and "module" in term.field_lines and term.module not in known]
 
 

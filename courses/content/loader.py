@@ -148,7 +148,7 @@ def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
     collector = Collector()
     root = Path(root)
     if not root.exists():
-        collector.add(root, [Problem(1, "no such file or folder")])
+        collector.add(root, [Problem.of(1, "no such file or folder")])
         return [], collector.problems
     if root.is_file():
         _read_single(root, collector)
@@ -156,8 +156,8 @@ def load_content(root: Path) -> tuple[list[CourseSource], list[ContentProblem]]:
     course_dirs = [root] if (root / COURSE_FILE).exists() else _subdirs(root)
     courses = [c for d in course_dirs if (c := _load_course(d, collector))]
     if not courses and not collector.problems:
-        collector.add(root, [Problem(1, f"no course folder (one holding {COURSE_FILE}) found here")])
-    _check_unique(collector, [(c.path, c.slug) for c in courses], "course slug")
+        collector.add(root, [Problem.of(1, "no course folder (one holding %(file)s) found here", file=COURSE_FILE)])
+    _check_unique(collector, [(c.path, c.slug) for c in courses], Phrase("course slug"))
     return courses, sorted(collector.problems)
 
 
@@ -198,7 +198,7 @@ def _read_glossary(path: Path, collector: Collector) -> GlossarySource | None:
 def _read_resource(path: Path, collector: Collector) -> ResourceSource | None:
     kind = resource_kind(path)
     if kind is None:
-        collector.add(path, [Problem(1, "a template is a .md document or a .yaml spreadsheet")])
+        collector.add(path, [Problem.of(1, "a template is a .md document or a .yaml spreadsheet")])
         return None
     text = _read_library_file(path, collector)
     if text is None:
@@ -215,7 +215,7 @@ def _load_library(directory: Path, collector: Collector) -> tuple[GlossarySource
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
         if folder.is_dir() else []
     resources = [r for f in files if (r := _read_resource(f, collector))]
-    _check_unique(collector, [(r.path, r.slug) for r in resources], "template slug")
+    _check_unique(collector, [(r.path, r.slug) for r in resources], Phrase("template slug"))
     return glossary, resources
 
 
@@ -227,10 +227,11 @@ def _check_library(collector: Collector, modules: list[SourceFile], glossary: Gl
     known = {r.slug for r in resources}
     for module in modules:
         if module.slug in RESERVED_MODULE_SLUGS:
-            collector.add(module.path, [Problem(1, f"slug {module.slug!r} is reserved for a course page; "
-                                                "choose another")])
+            collector.add(module.path, [Problem.of(1, "slug %(slug)r is reserved for a course page; choose another",
+                                                   slug=module.slug)])
         collector.add(module.path, [
-            Problem(d.line, f"no template {d.args!r} in this course's {RESOURCES_DIR} folder")
+            Problem.of(d.line, "no template %(name)r in this course's %(folder)s folder", name=d.args,
+                       folder=RESOURCES_DIR)
             for d in module.doc.directives if d.name == "resource" and d.args and d.args not in known])
 
 
@@ -241,18 +242,18 @@ def _markdown_files(path: Path) -> list[Path]:
 def _load_course(directory: Path, collector: Collector) -> CourseSource | None:
     course_file = directory / COURSE_FILE
     if not course_file.exists():
-        collector.add(directory, [Problem(1, f"course folder has no {COURSE_FILE}")])
+        collector.add(directory, [Problem.of(1, "course folder has no %(file)s", file=COURSE_FILE)])
         return None
     source = collector.read(course_file, "course")
     for stray in _markdown_files(directory):
         if stray.name not in (COURSE_FILE, GLOSSARY_FILE):
-            collector.add(stray, [Problem(1, "module files belong in a part folder "
-                                          f"(<course>/<NN-part>/), next to a {PART_FILE}")])
+            collector.add(stray, [Problem.of(1, "module files belong in a part folder (<course>/<NN-part>/), next to a "
+                                             "%(file)s", file=PART_FILE)])
     parts = [p for d in _subdirs(directory) if (p := _load_part(d, collector))]
-    _check_unique(collector, [(p.path, p.slug) for p in parts], "part slug")
-    _check_unique(collector, [(p.path, p.doc.meta.get("order")) for p in parts], "part order")
+    _check_unique(collector, [(p.path, p.slug) for p in parts], Phrase("part slug"))
+    _check_unique(collector, [(p.path, p.doc.meta.get("order")) for p in parts], Phrase("part order"))
     modules = [m for p in parts for m in p.modules]
-    _check_unique(collector, [(m.path, m.slug) for m in modules], "module slug")
+    _check_unique(collector, [(m.path, m.slug) for m in modules], Phrase("module slug"))
     glossary, resources = _load_library(directory, collector)
     _check_library(collector, modules, glossary, resources)
     bank = _load_bank(directory / BANK_DIR, collector)
@@ -269,18 +270,20 @@ def _load_bank(folder: Path, collector: Collector) -> list[SourceFile]:
     bank = [b for f in files if (b := collector.read(f, "bank"))]
     seen: dict[str, Path] = {}
     for source in bank:
-        problems = [Problem(1, f"a bank file holds questions after '{QUIZ_MARKER}' and no draw rules")
+        problems = [Problem.of(1, "a bank file holds questions after '%(marker)s' and no draw rules",
+                               marker=QUIZ_MARKER)
                     for _ in source.doc.draw_rules[:1]]
         for question in source.doc.questions:
             if not question.tags:
-                problems.append(Problem(question.line, f"bank question '{question.key}' needs a 'tags:' line "
-                                        "(知识点, e.g. 'tags: 留存, 漏斗')"))
+                problems.append(Problem.of(question.line, "bank question '%(key)s' needs a 'tags:' line "
+                                           "(知识点, e.g. 'tags: 留存, 漏斗')", key=question.key))
             if question.difficulty is None:
-                problems.append(Problem(question.line, f"bank question '{question.key}' needs a "
-                                        "'difficulty:' line (1 easy … 5 hard)"))
+                problems.append(Problem.of(question.line, "bank question '%(key)s' needs a "
+                                           "'difficulty:' line (1 easy … 5 hard)", key=question.key))
             if question.key in seen:
-                problems.append(Problem(question.line, f"question id '{question.key}' is already used in "
-                                        f"{os.path.relpath(seen[question.key])}; ids are unique in the bank"))
+                problems.append(Problem.of(question.line, "question id '%(key)s' is already used in %(other)s; "
+                                           "ids are unique in the bank", key=question.key,
+                                           other=os.path.relpath(seen[question.key])))
             seen.setdefault(question.key, source.path)
         collector.add(source.path, problems)
     return bank
@@ -299,32 +302,33 @@ def _check_draws(collector: Collector, modules: list[SourceFile], bank: list[Sou
         if not rules:
             continue
         problems = rule_problems(rules, candidates)
-        problems += [Problem(q.line, f"question id '{q.key}' is also a bank question's id; a drawn paper "
-                             "could ask it twice") for q in module.doc.questions if q.key in bank_keys]
+        problems += [Problem.of(q.line, "question id '%(key)s' is also a bank question's id; a drawn paper "
+                                "could ask it twice", key=q.key) for q in module.doc.questions if q.key in bank_keys]
         collector.add(module.path, problems)
 
 
 def _load_part(directory: Path, collector: Collector) -> PartSource | None:
     part_file = directory / PART_FILE
     if not part_file.exists():
-        collector.add(directory, [Problem(1, f"part folder has no {PART_FILE}")])
+        collector.add(directory, [Problem.of(1, "part folder has no %(file)s", file=PART_FILE)])
         return None
     source = collector.read(part_file, "part")
     modules = [m for f in _markdown_files(directory) if f.name != PART_FILE
                and (m := collector.read(f, "module"))]
-    _check_unique(collector, [(m.path, m.doc.meta.get("order")) for m in modules], "module order")
+    _check_unique(collector, [(m.path, m.doc.meta.get("order")) for m in modules], Phrase("module order"))
     if source is None:
         return None
     return PartSource(source.path, source.text, source.doc, modules=modules)
 
 
-def _check_unique(collector: Collector, items: list[tuple[Path, object]], what: str) -> None:
+def _check_unique(collector: Collector, items: list[tuple[Path, object]], what: Phrase) -> None:
     seen: dict[object, Path] = {}
     for path, value in items:
         if value in (None, ""):
             continue
         if value in seen:
             other = os.path.relpath(seen[value])
-            collector.add(path, [Problem(1, f"{what} {value!r} is already used by {other}")])
+            collector.add(path, [Problem.of(1, "%(what)s %(value)r is already used by %(other)s", what=what,
+                                                    value=value, other=other)])
         else:
             seen[value] = path

@@ -86,3 +86,23 @@ def test_validity_is_stored_in_canonical_form(db, course_dir):
     set_validity(course_dir, valid_for="1 年", window="4 周")
     course = import_tree(course_dir)
     assert (course.valid_for, course.recertify_within) == ("1 years", "4 weeks")
+
+
+@pytest.mark.parametrize(("value", "chinese"), [
+    ("12", "字段 'valid_for' 必须是一段时长：数字加单位，例如 '12 个月'、'2 年'、'30 天' 或 '90 days'，而不是 12"),
+    ("0 days", "字段 'valid_for' 必须是一段时长：至少为 1，而不是 '0 days'"),
+    ("11 years", "字段 'valid_for' 必须是一段时长：最长 10 年，而不是 '11 years'"),
+])
+def test_bad_validity_is_told_in_the_reader_language_at_its_line(course_dir, value, chinese):
+    from django.utils import translation
+
+    from courses.services import content_validate
+    from tests.compliance.conftest import set_validity
+
+    set_validity(course_dir, valid_for=value)
+    (problem,) = content_validate(root=course_dir.parent)
+    assert problem.line == 5 and problem.message.startswith("field 'valid_for' must be a duration: ")
+    with translation.override("zh-hans"):
+        assert problem.localised() == chinese
+    with translation.override("en"):
+        assert problem.localised() == problem.message

@@ -202,3 +202,19 @@ def test_a_material_flag_that_cannot_apply_writes_nothing(db, course_dir, import
 @pytest.fixture
 def imported_files(course_dir):
     return import_tree(course_dir)
+
+
+def test_a_material_flag_that_cannot_apply_is_told_in_the_reader_language(db, course_dir, imported_files):
+    from django.utils import translation
+
+    from courses.services import ContentInvalid, content_import
+
+    with pytest.raises(ContentInvalid) as error:
+        content_import(root=course_dir.parent, material=frozenset({"test-course/m-1-1"}), reason="x")
+    (problem,) = error.value.problems
+    assert problem.message.startswith("--material test-course/m-1-1: this import does not change that module")
+    with translation.override("zh-hans"):
+        assert problem.localised() == ("--material test-course/m-1-1：这次导入不会改变该模块"
+                                       "（它没有改动、是新模块或不在这些文件中）")
+    with translation.override("en"):
+        assert problem.localised() == problem.message

@@ -123,3 +123,22 @@ def test_a_module_links_each_term_once_across_text_and_boxes():
     assert html.count("/g/#retention") == 1 and html.count("/g/#roi") == 1
     assert html.index("/g/#retention") < html.index("/g/#roi") and "</a> 与留存率。" in html
     assert toc == [{"level": 2, "id": "标题-roi", "title": "标题 ROI"}]
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ("## 留存率\nmodule: m-1-1\n定义。\n", "4: 术语 '留存率' 需要一行 'id: …'（它在术语表页面上的锚点）"),
+    ("## 留存率\nid: retention\nid: again\nmodule: m-1-1\n定义。\n",
+     "6: 术语 '留存率'：字段 'id' 写了两次（第一次在第 5 行）"),
+    ("## 留存率\nid: retention\nmodule：m-1-1\n定义。\n",
+     "6: 字段行 'module：m-1-1' 里有全角字符；请写成 'module: …'，用半角冒号"),
+    (ENTRY + "## 复购率\nid: repeat\naliases: 留存率\nmodule: m-1-1\n定义。\n",
+     "10: 别名 '留存率' 与第 4 行的 '留存率' 重复；每个名称只能对应一个术语"),
+])
+def test_glossary_problems_are_told_in_the_reader_language(entry, expected):
+    from django.utils import translation
+
+    found = parse_glossary(HEAD + entry).problems
+    with translation.override("zh-hans"):
+        assert expected in [f"{p.line}: {p.localised()}" for p in found]
+    with translation.override("en"):
+        assert [p.localised() for p in found] == [p.message for p in found]

@@ -115,3 +115,20 @@ def test_two_templates_cannot_share_a_slug(course_dir, capsys):
     err = capsys.readouterr().err
     assert "b.yaml:1: template slug 'calc-sheet' is already used by" in err
     assert "notes.txt:1: a template is a .md document or a .yaml spreadsheet" in err
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("style: input, cells: [甲, 60]", "style: input, colour: red, cells: [甲, 60]"), "10: 未知的行字段 'colour'"),
+    (('"=SUM({cost-a}:{cost-b})"', '"=SUMX({cost-a})"'), "12: 公式 '=SUMX(B2)'：不支持函数 'SUMX'"),
+    (('"=SUM({cost-a}:{cost-b})"', '"=SUM(({cost-a})"'), "12: 公式 '=SUM((B2)'：有一个 '(' 没有闭合"),
+    (("{id: cost-b,", "{id: cost-a,"), "11: 行 id 'cost-a' 在工作表 '测算' 中用了两次"),
+    (("  - name: 测算", "  - name: 测算/汇总"), "6: 工作表需要一个 1–31 个字符的 'name'，不能含 [ ] : * ? / \\"),
+])
+def test_sheet_problems_are_told_in_the_reader_language(change, expected):
+    from django.utils import translation
+
+    found = parse_resource(SHEET.replace(*change), "sheet").problems
+    with translation.override("zh-hans"):
+        assert any(f"{p.line}: {p.localised()}".startswith(expected) for p in found), [p.localised() for p in found]
+    with translation.override("en"):
+        assert [p.localised() for p in found] == [p.message for p in found]

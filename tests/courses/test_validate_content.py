@@ -101,3 +101,36 @@ def test_missing_part_file_and_stray_module(tmp_path, capsys):
     lines = run_validate(course, capsys)
     assert any("part folder has no _part.md" in line for line in lines)
     assert any("loose.md:1: module files belong in a part folder" in line for line in lines)
+
+
+def test_tree_problems_are_told_in_the_reader_language(tmp_path):
+    from django.utils import translation
+
+    from courses.services import content_validate
+
+    course = write_course(tmp_path, parts=2, modules_per_part=1)
+    module_file(course, 2, 1).write_text(module_file(course, 1, 1).read_text(encoding="utf-8"), encoding="utf-8")
+    (course / "loose.md").write_text("x", encoding="utf-8")
+    problems = {p.path.rsplit("/", 1)[-1]: p for p in content_validate(root=course)}
+    duplicate, stray = problems[module_file(course, 2, 1).name], problems["loose.md"]
+    with translation.override("zh-hans"):
+        assert duplicate.localised().startswith("模块 slug 'm-1-1' 已被 ") and "01-part" in duplicate.localised()
+        assert stray.localised() == "模块文件应放在章节文件夹（<course>/<NN-part>/）中，与 _part.md 放在一起"
+    with translation.override("en"):
+        assert duplicate.localised() == duplicate.message and duplicate.message.startswith("module slug 'm-1-1'")
+        assert stray.localised() == stray.message
+
+
+def test_unreadable_files_are_told_in_the_reader_language(tmp_path):
+    from django.utils import translation
+
+    from courses.services import content_validate
+
+    path = tmp_path / "01-m.md"
+    path.write_bytes("---\ntitle: 甲\n".encode() + "乙".encode("gb18030") + b"\n---\n")
+    (problem,) = content_validate(root=path)
+    assert problem.line == 3 and problem.message.startswith("not valid UTF-8 (byte 0xd2 at offset")
+    with translation.override("zh-hans"):
+        assert problem.localised().startswith("不是有效的 UTF-8（偏移 ") and "字节 0xd2）" in problem.localised()
+    with translation.override("en"):
+        assert problem.localised() == problem.message

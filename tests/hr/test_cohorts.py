@@ -114,3 +114,13 @@ def test_removing_a_member_ends_their_assignment_but_keeps_progress(hr_client, o
     hr_client.post(f"/hr/cohorts/{org['cohort'].pk}/members/{ops1.pk}/remove/")
     assert Enrollment.objects.get(user=ops1).unassigned_at is not None
     assert ops1.module_progress.count() == 1
+
+
+def test_an_hr_error_is_told_in_the_reader_language(hr_client, org):
+    taken = {"name": "新人营", "source": "departments", "departments": ["销售部"]}
+    hr_client.cookies["django_language"] = "en"
+    page = create(hr_client, **taken).content.decode()
+    assert "A cohort with this name already exists." in page and "已有同名的学员组" not in page
+    hr_client.cookies["django_language"] = "zh-hans"
+    page = create(hr_client, **taken).content.decode()
+    assert "已有同名的学员组" in page and "A cohort with this name already exists." not in page

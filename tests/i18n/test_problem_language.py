@@ -17,6 +17,9 @@ CASES = {
     "front matter": (None, "field 'minutes' must be at least 1", "字段 'minutes' 不能小于 1"),
     "knowledge check": ("::: check\n对吗？\nanswer: true\n:::\n", "knowledge check has no explanation",
                         "随堂小测 没有解析"),
+    "knowledge check difficulty": ("::: check\n对吗？\nanswer: true\ndifficulty: 9\n> 解析\n:::\n",
+                                   "difficulty must be a whole number from 1 to 5, not '9'",
+                                   "难度必须是 1 到 5 的整数，而不是 '9'"),
 }
 
 

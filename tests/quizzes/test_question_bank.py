@@ -150,12 +150,11 @@ def test_the_browser_editor_checks_draw_rules_against_the_stored_bank(bank_cours
     module = Module.objects.get(slug="m-1-1")
     text = module.source.replace("draw: 1 tag 漏斗", "draw: 3 tag 漏斗")
     data = client.post("/trainer/courses/test-course/m-1-1/preview/", {"text": text}).json()
-    assert {"line": 17, "message": "the rule asks for 3 question(s) tagged '漏斗' but the course's bank "
-            "(_bank/) has 2"} in data["errors"]
+    assert {"line": 17, "message": "规则要抽 3 道标签为 '漏斗' 的题，但课程题库（_bank/）中只有 2 道"} in data["errors"]
     base = module.revisions.order_by("-number").first().pk
     refused = client.post("/trainer/courses/test-course/m-1-1/edit/",
                           {"text": text, "action": "publish", "change": "editorial", "base": base})
-    assert "tagged &#x27;漏斗&#x27; but the course&#x27;s bank (_bank/) has 2" in refused.content.decode()
+    assert "标签为 &#x27;漏斗&#x27; 的题，但课程题库（_bank/）中只有 2 道" in refused.content.decode()
     module.refresh_from_db()
     assert "draw: 1 tag 漏斗" in module.source and module.quiz.draw_rules[1]["count"] == 1
 
@@ -176,3 +175,48 @@ def test_item_statistics_include_the_drawn_questions_where_they_were_asked(bank_
     assert page.index('id="q-q-two-v1"') < min(page.index(f'id="q-{key}-v1"') for key in drawn)
     untouched = {"ret-1", "ret-2", "ret-3", "fun-1", "fun-2"} - drawn
     assert all(f'id="q-{key}-v1"' not in page for key in untouched)
+
+
+def test_the_editor_tells_draw_rule_problems_in_the_trainer_language(bank_course, trainer):
+    from courses.models import Module
+
+    client = Client()
+    client.force_login(trainer)
+    source = Module.objects.get(slug="m-1-1").source
+    cases = [("draw: 1 tag 漏斗", "draw: 3 tag 漏斗", 17,
+              "规则要抽 3 道标签为 '漏斗' 的题，但课程题库（_bank/）中只有 2 道",
+              "the rule asks for 3 question(s) tagged '漏斗' but the course's bank (_bank/) has 2"),
+             ("draw: 1 tag 漏斗", "draw: 1 tag 漏斗 difficulty = 7", 17,
+              "难度从 1 到 5，而不是 7", "difficulty runs from 1 to 5, not 7"),
+             ("draw: 1 tag 漏斗", "draw: three", 17,
+              "抽题规则 'three' 无法识别；请写成例如 'draw: 3 tag 留存 difficulty >= 3'",
+              "draw rule 'three' is not readable; write e.g. 'draw: 3 tag 留存 difficulty >= 3'")]
+    for old, new, line, chinese, english in cases:
+        text = source.replace(old, new)
+        client.cookies["django_language"] = "zh-hans"
+        assert {"line": line, "message": chinese} in client.post(URL_PREVIEW, {"text": text}).json()["errors"]
+        client.cookies["django_language"] = "en"
+        assert {"line": line, "message": english} in client.post(URL_PREVIEW, {"text": text}).json()["errors"]
+
+
+URL_PREVIEW = "/trainer/courses/test-course/m-1-1/preview/"
+
+
+@pytest.mark.parametrize(("question", "line", "chinese"), [
+    ("## [single] bad\n题？\n- [x] 对\n- [ ] 错\ndifficulty: 3\n> 因为。\n", 6,
+     "题库题目 'bad' 需要一行 'tags:'（知识点，例如 'tags: 留存, 漏斗'）"),
+    ("## [single] bad\n题？\n- [x] 对\n- [ ] 错\ntags: 留存\ndifficulty: 7\n> 因为。\n", 11,
+     "难度必须是 1 到 5 的整数，而不是 '7'"),
+])
+def test_bank_problems_are_told_in_the_reader_language(db, course_dir, question, line, chinese):
+    from django.utils import translation
+
+    from courses.services import content_validate
+
+    write_bank(course_dir)
+    write_bank(course_dir, f"---\ntitle: 第二题库\n---\n=== quiz ===\n\n{question}", name="more.md")
+    problems = [p for p in content_validate(root=course_dir.parent) if p.path.endswith("more.md")]
+    with translation.override("zh-hans"):
+        assert [p.line for p in problems if p.localised() == chinese] == [line]
+    with translation.override("en"):
+        assert [p.localised() for p in problems] == [p.message for p in problems]
