@@ -1,0 +1,153 @@
+"""Excel bulk import of questions: the template round-trips, every bad row is reported, nothing else."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from courses.authoring.excel import COLUMNS, MAX_CELL_CHARS, MAX_ROWS, excel_to_quiz, question_template
+from courses.content.documents import parse_document
+from courses.models import Module
+from quizzes.grading import clean_response, credit
+from tests.authoring.conftest import post_text
+from tests.coursebuilder import module_text
+
+URL = "/trainer/courses/test-course/m-1-1/excel/"
+
+
+def sheet(*rows, header=COLUMNS) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def problems(data: bytes) -> list[tuple[int, str, str]]:
+    with translation.override("en"):
+        result = excel_to_quiz(io.BytesIO(data))
+    assert result.text == "" and result.count == 0
+    return [(p.row, p.column, p.message) for p in result.problems]
+
+
+def test_template_example_rows_become_a_valid_module_quiz():
+    template = load_workbook(io.BytesIO(question_template()))
+    assert [c.value for c in template["questions"][1]] == list(COLUMNS)
+    assert {row[0] for row in template["questions"].iter_rows(min_row=2, values_only=True)} == {
+        "single", "multiple", "truefalse", "numeric", "text"}
+    assert [row[0] for row in template["说明 help"].iter_rows(min_row=2, values_only=True)] == list(COLUMNS)
+    result = excel_to_quiz(io.BytesIO(question_template()))
+    assert result.problems == [] and result.count == 5
+    doc = parse_document(module_text("正文\n", quiz=result.text), "module")
+    assert doc.problems == []
+    questions = {q.key: q for q in doc.questions}
+    assert [c.correct for c in questions["xl-2"].choices] == [True, False, False]
+    assert questions["xl-2"].tags == ["留存", "指标"] and questions["xl-2"].difficulty == 2
+    assert [c.correct for c in questions["xl-3"].choices] == [True, True, False]
+    assert questions["xl-4"].answer["value"] is False
+    assert [a["fraction"] for a in questions["xl-5"].answer["answers"]] == ["1", "0.5"]
+    assert questions["xl-6"].answer["accepted"] == ["北极星指标", "North Star Metric"]
+
+
+def test_every_bad_row_is_listed_with_its_row_and_column():
+    data = sheet(
+        ("essay", "谈谈体会", "", "x", "因为", "", ""),
+        ("single", "", "a\nb", "a", "因为", "", ""),
+        ("single", "哪个？", "", "a", "因为", "", ""),
+        ("single", "哪个？", "a\nb", "c", "因为", "", ""),
+        ("numeric", "多少？", "", "很多", "因为", "", ""),
+        ("text", "叫什么？", "", "北极星", "因为", "", "6"),
+        ("truefalse", "对吗？", "", "也许", "因为", "", ""),
+        ("multiple", "哪些？", "a\nb", "a", "", "", ""),
+        ("single", "好题", "a\nb", "a", "因为", "", "2"),
+    )
+    found = problems(data)
+    assert [(row, column) for row, column, _ in found] == [
+        (2, "type"), (3, "text"), (4, "options"), (5, "answer"), (6, "answer"), (7, "difficulty"),
+        (8, "answer"), (9, "explanation")]
+    messages = dict(((row, column), message) for row, column, message in found)
+    assert "'essay'" in messages[2, "type"]
+    assert "'c'" in messages[5, "answer"] and "options" in messages[5, "answer"]
+    assert "'6'" in messages[7, "difficulty"]
+
+
+def test_a_wrong_header_or_an_empty_sheet_is_refused():
+    assert problems(sheet(("single",), header=("题型", "题干")))[0][:2] == (1, "")
+    assert problems(sheet())[0][0] == 2
+
+
+def test_huge_cells_are_reported_never_cut():
+    text = "长" * (MAX_CELL_CHARS + 500)
+    assert problems(sheet(("text", text, "", "北极星", "因为", "", ""))) == [
+        (2, "text", f"longer than {MAX_CELL_CHARS:,} characters")]
+    exact = excel_to_quiz(io.BytesIO(sheet(("text", "长" * MAX_CELL_CHARS, "", "北极星", "因为", "", ""))))
+    assert exact.problems == [] and "长" * MAX_CELL_CHARS in exact.text
+
+
+def test_too_many_rows_and_not_an_xlsx():
+    rows = [("truefalse", f"第 {n} 题", "", "true", "因为", "", "") for n in range(MAX_ROWS + 5)]
+    assert problems(sheet(*rows))[-1][0] == MAX_ROWS + 2
+    assert problems(b"not a zip file") == [(0, "", "the file is not an .xlsx workbook")]
+
+
+@pytest.mark.django_db
+def test_upload_opens_the_editor_with_the_questions_and_saves_nothing(trainer_client, imported_course):
+    upload = SimpleUploadedFile("q.xlsx", question_template())
+    response = trainer_client.post(URL, {"file": upload, "target": "module"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "## [numeric] xl-5" in page
+    assert Module.objects.get(slug="m-1-1").revisions.count() == 1
+
+
+def test_imported_questions_publish_and_grade(trainer_client, imported_course):
+    module = Module.objects.get(slug="m-1-1")
+    result = excel_to_quiz(io.BytesIO(question_template()))
+    assert post_text(trainer_client, module, module.source.rstrip("\n") + "\n\n" + result.text,
+                     action="publish").status_code == 302
+    stored = {q.key: q for q in Module.objects.get(pk=module.pk).quiz.questions.filter(is_active=True)}
+
+    def marks(key, response):
+        question = stored[key]
+        choices = list(question.choices.filter(version=question.version))
+        by_text = {c.text_html.removeprefix("<p>").removesuffix("</p>"): c.key for c in choices}
+        raw = [by_text[r] for r in response] if isinstance(response, list) else by_text.get(response, response)
+        answer_key = question.answer_key(choices)
+        return credit(answer_key, clean_response(answer_key, raw))
+
+    assert marks("xl-2", "第二天仍回来的新用户占比") == 1 and marks("xl-2", "注册量") == 0
+    assert marks("xl-3", ["次日留存", "7 日留存"]) == 1 and marks("xl-3", ["次日留存"]) == 0
+    assert marks("xl-4", "false") == 1 and marks("xl-4", "true") == 0
+    assert marks("xl-5", "190.2") == 1 and marks("xl-5", "185") == Decimal("0.5") and marks("xl-5", "1") == 0
+    assert marks("xl-6", "north star metric") == 1 and marks("xl-6", "DAU") == 0
+
+
+def test_upload_with_bad_rows_lists_them(trainer_client, imported_course):
+    upload = SimpleUploadedFile("q.xlsx", sheet(("single", "哪个？", "a\nb", "c", "因为", "", "")))
+    response = trainer_client.post(URL, {"file": upload, "target": "module"})
+    assert response.status_code == 400 and "第 2 行" in response.content.decode()
+
+
+def test_bank_download_is_a_valid_bank_file(trainer_client, imported_course):
+    upload = SimpleUploadedFile("q.xlsx", question_template())
+    response = trainer_client.post(URL, {"file": upload, "target": "bank"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    doc = parse_document(response.content.decode(), "bank")
+    assert doc.problems == [] and len(doc.questions) == 5
+
+
+def test_only_trainers_get_the_template_or_the_import(client, learner, imported_course):
+    client.force_login(learner)
+    assert client.get(URL + "template.xlsx").status_code in (302, 403)
+    upload = SimpleUploadedFile("q.xlsx", question_template())
+    assert client.post(URL, {"file": upload, "target": "module"}).status_code in (302, 403)
+
+
+def test_trainer_downloads_the_template(trainer_client, imported_course):
+    response = trainer_client.get(URL + "template.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content))["questions"].max_row == 6
