@@ -43,17 +43,20 @@ class ExcelResult:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def excel_to_quiz(stream: BinaryIO, *, taken_keys: set[str] | frozenset[str] = frozenset()) -> ExcelResult:
-    """Convert every row, or nothing: ``text`` is empty whenever ``problems`` is not."""
+def excel_to_quiz(stream: BinaryIO, *, taken_keys: set[str] | frozenset[str] = frozenset(),
+                  max_rows: int = MAX_ROWS) -> ExcelResult:
+    """Convert every row, or nothing: ``text`` is empty whenever ``problems`` is not. ``max_rows``:
+    how many questions still fit where they go."""
     result = ExcelResult()
     taken = set(taken_keys)
     blocks = []
     try:
         rows = _data_rows(stream, result.problems)
         for count, (number, cells) in enumerate(rows):
-            if count == MAX_ROWS:
-                result.problems.append(RowProblem(number, "", _("more than %(count)s questions; split the sheet")
-                                                  % {"count": MAX_ROWS}))
+            if count == max_rows:
+                result.problems.append(RowProblem(number, "", _("more than %(count)s questions (a quiz holds at "
+                                                                "most %(limit)s); split the sheet")
+                                                  % {"count": max_rows, "limit": MAX_ROWS}))
                 break
             block = _row_block(number, dict(zip(COLUMNS, cells, strict=False)), taken, result.problems)
             if block:

@@ -15,6 +15,7 @@ from courses.changes import ChangeNote
 from courses.models import Change
 from courses.services import ContentInvalid, module_source
 from quizzes.answer_syntax import TRUE_WORDS
+from quizzes.parser import MAX_QUESTIONS
 
 from . import selectors, services
 from .diff import diff_stats, line_diff
@@ -314,7 +315,9 @@ def module_excel(request, course_slug: str, module_slug: str):
         return render(request, "authoring/excel.html", page, status=400 if form.errors else 200)
     latest, text, taken = _draft_keys(module)
     bank = form.cleaned_data["target"] == "bank"
-    result = excel_to_quiz(form.cleaned_data["file"], taken_keys=frozenset() if bank else taken)
+    room = MAX_QUESTIONS if bank else MAX_QUESTIONS - len(module_source(text=text).doc.questions)
+    result = excel_to_quiz(form.cleaned_data["file"], max_rows=max(room, 0),
+                           taken_keys=taken | selectors.course_question_keys(course=module.course))
     if result.problems:
         return render(request, "authoring/excel.html", {**page, "row_problems": result.problems}, status=400)
     if bank:

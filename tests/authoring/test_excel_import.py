@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from courses.authoring.excel import COLUMNS, MAX_CELL_CHARS, MAX_ROWS, excel_to_quiz, question_template
 from courses.content.documents import parse_document
+from courses.content.xlsx import xlsx_rows
 from courses.models import Module
 from quizzes.grading import clean_response, credit
 from tests.authoring.conftest import post_text
@@ -138,13 +139,47 @@ def test_bank_download_is_a_valid_bank_file(trainer_client, imported_course):
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     doc = parse_document(response.content.decode(), "bank")
     assert doc.problems == [] and len(doc.questions) == 5
+    assert [(q.tags, q.difficulty) for q in doc.questions][:2] == [(["留存", "指标"], 2), (["留存"], 3)]
 
 
-def test_only_trainers_get_the_template_or_the_import(client, learner, imported_course):
-    client.force_login(learner)
-    assert client.get(URL + "template.xlsx").status_code in (302, 403)
+def test_learners_and_hr_can_neither_download_nor_import(client, learner, hr_user, imported_course):
+    for user in (learner, hr_user):
+        client.force_login(user)
+        assert client.get(URL + "template.xlsx").status_code == 403
+        upload = SimpleUploadedFile("q.xlsx", question_template())
+        assert client.post(URL, {"file": upload, "target": "module"}).status_code == 403
+    assert Module.objects.get(slug="m-1-1").revisions.count() == 1
+
+
+def test_an_unknown_module_is_not_found(trainer_client, imported_course):
     upload = SimpleUploadedFile("q.xlsx", question_template())
-    assert client.post(URL, {"file": upload, "target": "module"}).status_code in (302, 403)
+    other = "/trainer/courses/test-course/no-such-module/excel/"
+    assert trainer_client.post(other, {"file": upload, "target": "module"}).status_code == 404
+
+
+def test_ids_used_anywhere_in_the_course_are_not_reused(trainer_client, imported_course):
+    module = Module.objects.get(slug="m-1-1")
+    text = module.source.rstrip("\n") + "\n\n" + excel_to_quiz(io.BytesIO(question_template())).text
+    assert post_text(trainer_client, module, text, action="publish").status_code == 302
+    for target in ("module", "bank"):
+        upload = SimpleUploadedFile("q.xlsx", question_template())
+        page = trainer_client.post("/trainer/courses/test-course/m-1-2/excel/",
+                                   {"file": upload, "target": target}).content.decode()
+        assert "## [single] xl-2-2" in page and "## [single] xl-2\n" not in page
+
+
+def test_rows_beyond_the_room_left_in_the_quiz_are_refused():
+    with translation.override("en"):
+        result = excel_to_quiz(io.BytesIO(question_template()), max_rows=2)
+    assert result.text == "" and [(p.row, p.message) for p in result.problems] == [
+        (4, f"more than 2 questions (a quiz holds at most {MAX_ROWS}); split the sheet")]
+
+
+def test_the_reader_keeps_one_character_past_the_limit_so_nothing_is_cut_silently():
+    data = sheet(("x" * 5000, "短"))
+    rows = list(xlsx_rows(io.BytesIO(data), cell_chars=100))
+    assert [len(cell) for cell in rows[1][1]] == [101, 1]
+    assert len(list(xlsx_rows(io.BytesIO(data)))[1][1][0]) == 257  # HR's default limit, 256
 
 
 def test_trainer_downloads_the_template(trainer_client, imported_course):
