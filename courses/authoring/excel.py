@@ -100,6 +100,7 @@ def _row_block(number: int, row: dict[str, str], taken: set[str], problems: list
     for column in ("text", "answer", "explanation"):
         if not row.get(column):
             bad(column, _("empty; every question needs it"))
+    bank_lines = _bank_lines(row, bad)
     if len(problems) > before:
         return ""
     lines = _answer_lines(kind, row, bad)
@@ -107,7 +108,7 @@ def _row_block(number: int, row: dict[str, str], taken: set[str], problems: list
         return ""
     key = _key(number, taken)
     block = [(f"## [{kind}] {key}", "type"), *((safe_line(line), "text") for line in row["text"].split("\n")),
-             *lines, *_bank_lines(row, bad),
+             *lines, *bank_lines,
              *((f"> {line}".rstrip(), "explanation") for line in row["explanation"].split("\n"))]
     parsed = parse_quiz([line for line, _column in block], 1)[1]
     for problem in parsed:

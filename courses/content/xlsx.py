@@ -198,4 +198,6 @@ def _column(letters: str) -> int:
 def _value(kind: str, raw: str, strings: list[str]) -> str:
     if kind == "s":
         return strings[int(raw)] if raw.isdigit() and int(raw) < len(strings) else ""
+    if kind == "b":  # Excel turns a typed TRUE into a boolean cell, stored as 1
+        return "TRUE" if raw.strip() == "1" else "FALSE"
     return raw

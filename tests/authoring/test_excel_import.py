@@ -77,6 +77,13 @@ def test_every_bad_row_is_listed_with_its_row_and_column():
     assert "'6'" in messages[7, "difficulty"]
 
 
+def test_true_typed_in_excel_is_a_boolean_cell_and_still_an_answer():
+    result = excel_to_quiz(io.BytesIO(sheet(("truefalse", "对吗？", None, True, "因为", None, 3),
+                                            ("truefalse", "错吗？", None, False, "因为", None, None))))
+    assert result.problems == [] and "answer: true\n" in result.text and "answer: false\n" in result.text
+    assert "difficulty: 3" in result.text
+
+
 def test_a_wrong_header_or_an_empty_sheet_is_refused():
     assert problems(sheet(("single",), header=("题型", "题干")))[0][:2] == (1, "")
     assert problems(sheet())[0][0] == 2
@@ -128,9 +135,13 @@ def test_imported_questions_publish_and_grade(trainer_client, imported_course):
 
 
 def test_upload_with_bad_rows_lists_them(trainer_client, imported_course):
-    upload = SimpleUploadedFile("q.xlsx", sheet(("single", "哪个？", "a\nb", "c", "因为", "", "")))
+    upload = SimpleUploadedFile("q.xlsx", sheet(("single", "哪个？", "a\nb", "c", "因为", "", ""),
+                                                ("essay", "", "", "x", "因为", "", "9")))
     response = trainer_client.post(URL, {"file": upload, "target": "module"})
-    assert response.status_code == 400 and "第 2 行" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "未导入任何内容" in page
+    assert "第 2 行 answer 列" in page and "不在选项中" in page
+    assert "第 3 行 type 列" in page and "第 3 行 text 列" in page and "第 3 行 difficulty 列" in page
 
 
 def test_bank_download_is_a_valid_bank_file(trainer_client, imported_course):
