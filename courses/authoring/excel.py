@@ -110,9 +110,13 @@ def _row_block(number: int, row: dict[str, str], taken: set[str], problems: list
     block = [(f"## [{kind}] {key}", "type"), *((safe_line(line), "text") for line in row["text"].split("\n")),
              *lines, *bank_lines,
              *((f"> {line}".rstrip(), "explanation") for line in row["explanation"].split("\n"))]
-    parsed = parse_quiz([line for line, _column in block], 1)[1]
+    text = [line.rstrip() for line, column in block if column == "text"]
+    questions, parsed = parse_quiz([line for line, _column in block], 1)
     for problem in parsed:
         bad(block[problem.line - 1][1], problem.localised())
+    if not parsed and questions[0].text != "\n".join(text).strip():
+        bad("text", _("a line of the text would be read as quiz syntax (such as 'tags:' or 'difficulty:'); "
+                      "reword it"))
     return "" if len(problems) > before else "\n".join(line for line, _column in block) + "\n"
 
 

@@ -84,6 +84,15 @@ def test_true_typed_in_excel_is_a_boolean_cell_and_still_an_answer():
     assert "difficulty: 3" in result.text
 
 
+def test_text_lines_that_read_as_syntax_are_escaped_or_refused():
+    text = "> 引用开头  \n## 像标题\n\nanswer: 像答案"
+    result = excel_to_quiz(io.BytesIO(sheet(("truefalse", text, "", "对", "因为", "", ""))))
+    doc = parse_document(module_text("正文\n", quiz=result.text), "module")
+    assert doc.problems == [] and doc.questions[0].text.startswith("\\>") and doc.questions[0].answer["value"]
+    assert problems(sheet(("truefalse", "下面哪个对？\n知识点：留存", "", "对", "因为", "", ""))) == [
+        (2, "text", "a line of the text would be read as quiz syntax (such as 'tags:' or 'difficulty:'); reword it")]
+
+
 def test_a_wrong_header_or_an_empty_sheet_is_refused():
     assert problems(sheet(("single",), header=("题型", "题干")))[0][:2] == (1, "")
     assert problems(sheet())[0][0] == 2
@@ -142,6 +151,15 @@ def test_upload_with_bad_rows_lists_them(trainer_client, imported_course):
     assert response.status_code == 400 and "未导入任何内容" in page
     assert "第 2 行 answer 列" in page and "不在选项中" in page
     assert "第 3 行 type 列" in page and "第 3 行 text 列" in page and "第 3 行 difficulty 列" in page
+
+
+def test_a_file_over_1_mb_or_not_an_xlsx_is_refused_in_the_page(trainer_client, imported_course):
+    big = SimpleUploadedFile("q.xlsx", b"PK" + b"0" * (1024 * 1024))
+    response = trainer_client.post(URL, {"file": big, "target": "module"})
+    assert response.status_code == 400 and "文件超过 1 MB" in response.content.decode()
+    text = SimpleUploadedFile("q.xlsx", "类型,题干\n".encode())
+    response = trainer_client.post(URL, {"file": text, "target": "bank"})
+    assert response.status_code == 400 and "文件不是 .xlsx 工作簿" in response.content.decode()
 
 
 def test_bank_download_is_a_valid_bank_file(trainer_client, imported_course):
