@@ -4,8 +4,9 @@ column, and nothing is converted unless every row is good. Each converted row is
 quiz parser itself, so what the import hands on is always valid quiz syntax.
 
 Columns: type | text | options (one per line) | answer | explanation | tags | difficulty.
-The answer of a choice question names its right option(s), one per line; of a numeric or text
-question each line becomes one ``answer:`` line, so ``190 ± 10 % = 50%`` gives partial credit.
+The answer of a choice question names its right option(s), one per line, ``option = 50%`` for part
+of the marks (or ``= -25%`` for a penalty); of a numeric or text question each line becomes one
+``answer:`` line, so ``190 ± 10 % = 50%`` gives partial credit too.
 """
 
 import io
@@ -27,6 +28,7 @@ MAX_ROWS = MAX_QUESTIONS
 MAX_CELL_CHARS = 2_000  # a question text (or any cell) longer than this is an error, never cut
 MAX_FILE_BYTES = 1024 * 1024
 KEY_PREFIX = "xl"
+WEIGHT_RE = re.compile(r"^(?P<option>.+?)\s*=\s*(?P<weight>-?\d+(?:\.\d+)?)\s*%$")  # "选项 = 50%"
 
 
 @dataclass
@@ -107,7 +109,8 @@ def _row_block(number: int, row: dict[str, str], taken: set[str], problems: list
     if len(problems) > before:
         return ""
     key = _key(number, taken)
-    block = [(f"## [{kind}] {key}", "type"), *((safe_line(line), "text") for line in row["text"].split("\n")),
+    # The parser reports question-wide problems (weights that do not add up) at the header line.
+    block = [(f"## [{kind}] {key}", "answer"), *((safe_line(line), "text") for line in row["text"].split("\n")),
              *lines, *bank_lines,
              *((f"> {line}".rstrip(), "explanation") for line in row["explanation"].split("\n"))]
     text = [line.rstrip() for line, column in block if column == "text"]
@@ -147,12 +150,16 @@ def _choice_lines(kind: str, row: dict[str, str], bad) -> list[tuple[str, str]]:
         bad("options", _("more than %(count)s options") % {"count": MAX_CHOICES})
     if len(set(options)) < len(options):
         bad("options", _("the same option appears twice"))
+    marks = {}
     for answer in right:
-        if answer not in options:
-            bad("answer", _("%(value)r is not one of the options") % {"value": answer})
-    if kind == "single" and len(right) != 1:
+        weighted = WEIGHT_RE.match(answer)
+        option = weighted["option"] if weighted else answer
+        if option not in options:
+            bad("answer", _("%(value)r is not one of the options") % {"value": option})
+        marks[option] = f"{weighted['weight']}%" if weighted else "x"
+    if kind == "single" and list(marks.values()).count("x") != 1:
         bad("answer", _("a single choice question has exactly one right option"))
-    return [(f"- [{'x' if option in right else ' '}] {option}", "options") for option in options]
+    return [(f"- [{marks.get(option, ' ')}] {option}", "options") for option in options]
 
 
 def _bank_lines(row: dict[str, str], bad) -> list[tuple[str, str]]:
@@ -178,8 +185,8 @@ def _key(number: int, taken: set[str]) -> str:
 EXAMPLES = (
     ("single", "次日留存率衡量的是什么？", "第二天仍回来的新用户占比\n当日活跃用户数\n注册量",
      "第二天仍回来的新用户占比", "留存看的是“回来的人”占比。", "留存, 指标", 2),
-    ("multiple", "哪些是留存指标？", "次日留存\n7 日留存\n注册量", "次日留存\n7 日留存",
-     "注册量是获客指标。", "留存", 3),
+    ("multiple", "哪些是留存指标？", "次日留存\n7 日留存\n注册量", "次日留存 = 50%\n7 日留存 = 50%\n注册量 = -100%",
+     "注册量是获客指标，选它会扣分。", "留存", 3),
     ("truefalse", "运营只负责执行。", "", "false", "运营还要把执行中的发现反馈给战略层。", "运营基础", 1),
     ("numeric", "收益 290、成本 100 时 ROI 是多少（%）？", "", "190 ± 0.5 %\n190 ± 10 % = 50%",
      "ROI =（290 − 100）/ 100 = 190%。", "ROI", 4),
@@ -193,9 +200,10 @@ HELP = (
     ("options", "选项，每行一个（单元格内 Alt+Enter 换行）；只用于单选和多选",
      "The options, one per line (Alt+Enter in the cell); choice questions only"),
     ("answer", "正确选项的原文（多选每行一个）；判断填 true/false 或 对/错；数值如 190 ± 0.5 %；"
-               "填空用 | 分隔同义答案；每行末尾可加 = 50% 给部分分",
-     "The right option's text (one per line for multiple); true/false (对/错); a number such "
-     "as 190 ± 0.5 %; text answers separated by |; a line ending in = 50% gives part of the marks"),
+               "填空用 | 分隔同义答案；每行末尾可加 = 50% 给部分分（选项可加 = -25% 扣分）",
+     "The right option's text (one per line for multiple); true/false (对/错); a number such as "
+     "190 ± 0.5 %; text answers separated by |; a line ending in = 50% gives part of the marks "
+     "(= -25% on an option: a penalty)"),
     ("explanation", "解析（必填），交卷后所有人可见", "The explanation everyone sees after submitting (required)"),
     ("tags", "知识点，逗号分隔（题库抽题用）", "Tags (知识点), comma-separated, for drawing from a bank"),
     ("difficulty", "难度 1（易）到 5（难），可留空", "Difficulty 1 (easy) to 5 (hard), may be empty"),

@@ -77,6 +77,17 @@ def test_every_bad_row_is_listed_with_its_row_and_column():
     assert "'6'" in messages[7, "difficulty"]
 
 
+def test_choice_weights_in_the_answer_column():
+    data = sheet(("single", "哪个？", "a\nb\nc", "a\nb = 50%", "因为", "", ""),
+                 ("multiple", "哪些？", "a\nb\nc", "a = 60%\nb = 60%", "因为", "", ""),
+                 ("single", "哪个？", "a\nb", "a = 50%", "因为", "", ""))
+    found = problems(data)
+    assert [(row, column) for row, column, _ in found] == [(3, "answer"), (4, "answer")]
+    assert "120" in found[0][2]
+    result = excel_to_quiz(io.BytesIO(sheet(("single", "哪个？", "a\nb\nc", "a\nb = 50%\nc = -25%", "因为", "", ""))))
+    assert "- [x] a\n- [50%] b\n- [-25%] c\n" in result.text
+
+
 def test_true_typed_in_excel_is_a_boolean_cell_and_still_an_answer():
     result = excel_to_quiz(io.BytesIO(sheet(("truefalse", "对吗？", None, True, "因为", None, 3),
                                             ("truefalse", "错吗？", None, False, "因为", None, None))))
@@ -137,7 +148,8 @@ def test_imported_questions_publish_and_grade(trainer_client, imported_course):
         return credit(answer_key, clean_response(answer_key, raw))
 
     assert marks("xl-2", "第二天仍回来的新用户占比") == 1 and marks("xl-2", "注册量") == 0
-    assert marks("xl-3", ["次日留存", "7 日留存"]) == 1 and marks("xl-3", ["次日留存"]) == 0
+    assert marks("xl-3", ["次日留存", "7 日留存"]) == 1 and marks("xl-3", ["次日留存"]) == Decimal("0.5")
+    assert marks("xl-3", ["次日留存", "注册量"]) == 0
     assert marks("xl-4", "false") == 1 and marks("xl-4", "true") == 0
     assert marks("xl-5", "190.2") == 1 and marks("xl-5", "185") == Decimal("0.5") and marks("xl-5", "1") == 0
     assert marks("xl-6", "north star metric") == 1 and marks("xl-6", "DAU") == 0
