@@ -2,7 +2,7 @@
 
 Bounded before the work: the upload's size is checked before it is read (and Django's upload
 handler keeps no more than MAX_UPLOAD_BYTES of it, see config/uploads.py), XLSX parts are bounded
-unzipped (hr/xlsx.py), and rows are read one at a time up to MAX_ROWS, never all first.
+unzipped (courses/content/xlsx.py), and rows are read one at a time up to MAX_ROWS, never all first.
 """
 
 import codecs
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import BinaryIO
 
-from .xlsx import XlsxUnreadable, xlsx_rows
+from courses.content.xlsx import XlsxUnreadable, xlsx_rows
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20000

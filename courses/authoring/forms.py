@@ -6,6 +6,8 @@ from courses.content.documents import MAX_FILE_BYTES
 from courses.content.frontmatter import SLUG_RE
 from courses.models import Change, Part
 
+from .excel import MAX_FILE_BYTES as EXCEL_MAX_FILE_BYTES
+
 
 class ModuleTextForm(forms.Form):
     text = forms.CharField(
@@ -91,3 +93,16 @@ class GiftForm(forms.Form):
         if not (data.get("gift") or "").strip():
             raise forms.ValidationError(_("Paste GIFT questions or choose a file."))
         return data
+
+
+class ExcelForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx, from the template)"))
+    target = forms.ChoiceField(label=_("Put the questions"), initial="module", widget=forms.RadioSelect,
+                               choices=[("module", _("at the end of this module's quiz, in the editor")),
+                                        ("bank", _("in a question bank file (_bank/…) to download"))])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > EXCEL_MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return upload

@@ -287,12 +287,12 @@ def _key(title: str, taken: set[str], number: int) -> str:
     return key
 
 
-def _safe_line(line: str) -> str:
+def safe_line(line: str) -> str:
     # A text line that looks like quiz syntax would be read as a choice, answer or explanation.
     return "\\" + line if re.match(r"^\s*(##|>|[-*]\s*\[|answer\s*:)", line, re.IGNORECASE) else line
 
 
 def _format(key: str, question: _Question) -> str:
-    text = "\n".join(_safe_line(line) for line in question.text.strip().split("\n"))
+    text = "\n".join(safe_line(line) for line in question.text.strip().split("\n"))
     explanation = "\n".join(f"> {line}".rstrip() for line in (question.explanation or "").split("\n"))
     return f"## [{question.kind}] {key}\n{text}\n" + "\n".join(question.lines) + f"\n{explanation}\n"

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from courses.models import Course, Module, ModuleRevision, Part
+from quizzes.models import Question
 
 
 @dataclass
@@ -77,3 +78,9 @@ def revision_get(*, module: Module, number: int) -> ModuleRevision:
 
 def live_parts(*, course: Course) -> list[Part]:
     return list(course.parts.filter(archived_at__isnull=True).order_by("order"))
+
+
+def course_question_keys(*, course: Course) -> set[str]:
+    """Every question id stored in the course's module quizzes and its bank: an import must reuse none."""
+    return set(Question.objects.filter(Q(quiz__module__course=course) | Q(quiz__bank_of=course))
+               .values_list("key", flat=True))

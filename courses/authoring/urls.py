@@ -21,4 +21,6 @@ urlpatterns = [
     path(M + "export/", views.module_export, name="module_export"),
     path(M + "gift/", views.module_gift, name="gift"),
     path(M + "gift/export/", views.module_gift_export, name="gift_export"),
+    path(M + "excel/", views.module_excel, name="excel"),
+    path(M + "excel/template.xlsx", views.module_excel_template, name="excel_template"),
 ]

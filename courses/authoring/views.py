@@ -1,5 +1,6 @@
 """The trainer area: every view needs the trainer role, checked here on the server."""
 
+import json
 import re
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from courses.changes import ChangeNote
 from courses.models import Change
 from courses.services import ContentInvalid, module_source
 from quizzes.answer_syntax import TRUE_WORDS
+from quizzes.parser import MAX_QUESTIONS
 
 from . import selectors, services
 from .diff import diff_stats, line_diff
+from .excel import excel_to_quiz, question_template
 from .export import course_files, module_files, zip_bytes
-from .forms import GiftForm, ModuleTextForm, MoveForm, NewModuleForm
+from .forms import ExcelForm, GiftForm, ModuleTextForm, MoveForm, NewModuleForm
 from .gift import gift_to_quiz
 from .gift_export import quiz_to_gift
 from .guide import format_guide
@@ -26,6 +29,7 @@ from .preview import module_preview, preview_html
 
 trainer_only = role_required("trainer")
 QUIZ_MARKER_RE = re.compile(r"^=== quiz ===\s*$", re.MULTILINE)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _editor_url(module) -> str:
@@ -266,18 +270,60 @@ def module_gift(request, course_slug: str, module_slug: str):
     if request.method != "POST" or not form.is_valid():
         return render(request, "authoring/gift.html", {"course": module.course, "module": module, "form": form},
                       status=400 if form.errors else 200)
+    latest, text, taken = _draft_keys(module)
+    result = gift_to_quiz(form.cleaned_data["gift"], taken_keys=taken)
+    if not result.count:
+        return render(request, "authoring/gift.html", {"course": module.course, "module": module, "form": form,
+                                                       "gift_problems": result.problems}, status=400)
+    return _editor_with_questions(request, module, latest, text, result.text, result.count,
+                                  gift_problems=result.problems)
+
+
+def _draft_keys(module):
+    """The latest draft (revision or published), its text, and every question id already in use."""
     latest = services.revision_latest(module=module)
     text = latest.source if latest else module.source
     taken = {q.key for q in module_source(text=text).doc.questions}
     if module.quiz_id:
         taken |= set(module.quiz.questions.values_list("key", flat=True))
-    result = gift_to_quiz(form.cleaned_data["gift"], taken_keys=taken)
-    if not result.count:
-        return render(request, "authoring/gift.html", {"course": module.course, "module": module, "form": form,
-                                                       "gift_problems": result.problems}, status=400)
+    return latest, text, taken
+
+
+def _editor_with_questions(request, module, latest, text, questions: str, count: int, **context):
     joined = text.rstrip("\n") + ("\n\n" if QUIZ_MARKER_RE.search(text) else "\n\n=== quiz ===\n\n")
-    editor = ModuleTextForm({"text": joined + result.text, "base": latest.pk if latest else None})
+    editor = ModuleTextForm({"text": joined + questions, "base": latest.pk if latest else None})
     messages.info(request, _("%(count)s question(s) converted and added below. Check them, then save.")
-                  % {"count": result.count})
-    return render(request, "authoring/editor.html",
-                  _editor_context(request, module, editor, gift_problems=result.problems))
+                  % {"count": count})
+    return render(request, "authoring/editor.html", _editor_context(request, module, editor, **context))
+
+
+@trainer_only
+def module_excel_template(request, course_slug: str, module_slug: str):
+    selectors.trainer_module_get(course_slug=course_slug, module_slug=module_slug)
+    response = HttpResponse(question_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="questions-template.xlsx"'
+    return response
+
+
+@trainer_only
+def module_excel(request, course_slug: str, module_slug: str):
+    """Convert an Excel sheet of questions (all rows or none) into the editor or a bank file."""
+    module = selectors.trainer_module_get(course_slug=course_slug, module_slug=module_slug)
+    form = ExcelForm(request.POST or None, request.FILES or None)
+    page = {"course": module.course, "module": module, "form": form}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "authoring/excel.html", page, status=400 if form.errors else 200)
+    latest, text, taken = _draft_keys(module)
+    bank = form.cleaned_data["target"] == "bank"
+    room = MAX_QUESTIONS if bank else MAX_QUESTIONS - len(module_source(text=text).doc.questions)
+    result = excel_to_quiz(form.cleaned_data["file"], max_rows=max(room, 0),
+                           taken_keys=taken | selectors.course_question_keys(course=module.course))
+    if result.problems:
+        return render(request, "authoring/excel.html", {**page, "row_problems": result.problems}, status=400)
+    if bank:
+        title = _("Questions imported for %(module)s") % {"module": module.title}
+        front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n=== quiz ===\n\n"
+        response = HttpResponse(front + result.text, content_type="text/markdown; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{module.slug}-questions.md"'
+        return response
+    return _editor_with_questions(request, module, latest, text, result.text, result.count)

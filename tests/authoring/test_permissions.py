@@ -8,11 +8,12 @@ M = "/trainer/courses/test-course/m-1-1/"
 GET_URLS = [
     "/trainer/", "/trainer/courses/test-course/", "/trainer/courses/test-course/new/",
     "/trainer/courses/test-course/export/", M + "edit/", M + "draft/", M + "draft/1/", M + "history/",
-    M + "export/", M + "gift/", M + "gift/export/", "/trainer/insights/", "/trainer/insights/test-course/",
+    M + "export/", M + "gift/", M + "gift/export/", M + "excel/", M + "excel/template.xlsx",
+    "/trainer/insights/", "/trainer/insights/test-course/",
     "/trainer/insights/test-course/m-1-1/",
 ]
 POST_URLS = [M + "edit/", M + "preview/", M + "history/1/restore/", M + "move/up/", M + "move/",
-             M + "gift/", "/trainer/courses/test-course/new/"]
+             M + "gift/", M + "excel/", "/trainer/courses/test-course/new/"]
 ROLES = {"learner": ["learner"], "hr": ["learner", "hr"]}
 
 

@@ -142,7 +142,7 @@ def test_a_huge_single_cell_costs_no_more_than_the_part_of_it_that_is_kept(hr_cl
 def test_rows_past_the_limit_are_not_read(hr_client, org, monkeypatch):
     # Given a workbook with 30,000 rows (inside the byte limits)
     read = []
-    from hr import xlsx
+    from courses.content import xlsx
 
     real = xlsx._Inflated.chunks
     monkeypatch.setattr(xlsx._Inflated, "chunks", lambda self, name: (read.append(len(c)) or c

@@ -4,8 +4,10 @@ Why not openpyxl here (it still writes the exports): its reader loads the shared
 pads every row to the column count the file's own <dimension> claims, and has no way to count
 what it inflates. A 1–2 MB upload that unzips to a gigabyte then holds a worker for minutes. This
 reader checks the sizes the zip declares before reading, counts the bytes it actually inflates
-while reading, refuses DTDs (entity expansion), keeps at most MAX_CELL_CHARS of any cell and
-MAX_COLUMNS columns, and yields rows one at a time so the caller stops at its row limit.
+while reading, refuses DTDs (entity expansion), keeps at most ``cell_chars + 1`` characters of any
+cell (so a caller sees that a cell is longer than its limit, and reports it rather than cutting it)
+and MAX_COLUMNS columns, and yields rows one at a time so the caller stops at its row limit.
+Used by the cohort upload (hr) and the question import (courses.authoring), hence here.
 """
 
 import posixpath
@@ -19,7 +21,7 @@ from xml.parsers import expat
 MAX_UNCOMPRESSED_BYTES = 16 * 1024 * 1024  # all parts of the workbook together, as unzipped
 MAX_MEMBERS = 1_000
 MAX_SHARED_STRINGS = 200_000
-MAX_CELL_CHARS = 256  # an email address is at most 254 characters; the rest of a cell is dropped
+MAX_CELL_CHARS = 256  # an email address is at most 254 characters
 MAX_COLUMNS = 256
 CHUNK = 64 * 1024
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -50,8 +52,9 @@ class _Inflated:
                 yield chunk
 
 
-def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) of the first worksheet; raises XlsxUnreadable."""
+def xlsx_rows(stream: BinaryIO, *, cell_chars: int = MAX_CELL_CHARS) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of the first worksheet; a cell longer than ``cell_chars`` comes back
+    with ``cell_chars + 1`` characters. Raises XlsxUnreadable."""
     try:
         archive = zipfile.ZipFile(stream)
         members = archive.infolist()
@@ -62,8 +65,8 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     inflated = _Inflated(archive)
     try:
         sheet = _first_sheet(archive, inflated)
-        strings = _shared_strings(archive, inflated)
-        yield from _sheet_rows(inflated, sheet, strings)
+        strings = _shared_strings(archive, inflated, cell_chars + 1)
+        yield from _sheet_rows(inflated, sheet, strings, cell_chars + 1)
     except XlsxUnreadable:
         raise
     except DAMAGED as error:
@@ -115,7 +118,7 @@ def _first_sheet(archive: zipfile.ZipFile, inflated: _Inflated) -> str:
     return path
 
 
-def _shared_strings(archive: zipfile.ZipFile, inflated: _Inflated) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, inflated: _Inflated, keep: int) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings: list[str] = []
@@ -141,15 +144,15 @@ def _shared_strings(archive: zipfile.ZipFile, inflated: _Inflated) -> list[str]:
             state["in_text"] = False
 
     def text(data):
-        if state["in_text"] and sum(map(len, current)) < MAX_CELL_CHARS:
-            current.append(data[:MAX_CELL_CHARS])
+        if state["in_text"] and (room := keep - sum(map(len, current))) > 0:
+            current.append(data[:room])
 
     for _ in _parse(inflated, "xl/sharedStrings.xml", start, end, text):
         pass
     return strings
 
 
-def _sheet_rows(inflated: _Inflated, sheet: str, strings: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _sheet_rows(inflated: _Inflated, sheet: str, strings: list[str], keep: int) -> Iterator[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     cell = {"column": 0, "type": "", "text": [], "collect": False}
     row = {"number": 0, "cells": {}}
@@ -177,8 +180,8 @@ def _sheet_rows(inflated: _Inflated, sheet: str, strings: list[str]) -> Iterator
             rows.append((row["number"], [cells.get(i, "") for i in range(max(cells, default=-1) + 1)]))
 
     def text(data):
-        if cell["collect"] and sum(map(len, cell["text"])) < MAX_CELL_CHARS:
-            cell["text"].append(data[:MAX_CELL_CHARS])
+        if cell["collect"] and (room := keep - sum(map(len, cell["text"]))) > 0:
+            cell["text"].append(data[:room])
 
     for _ in _parse(inflated, sheet, start, end, text):
         yield from rows
@@ -195,4 +198,6 @@ def _column(letters: str) -> int:
 def _value(kind: str, raw: str, strings: list[str]) -> str:
     if kind == "s":
         return strings[int(raw)] if raw.isdigit() and int(raw) < len(strings) else ""
+    if kind == "b":  # Excel turns a typed TRUE into a boolean cell, stored as 1
+        return "TRUE" if raw.strip() == "1" else "FALSE"
     return raw
