@@ -21,6 +21,7 @@ ATTEMPT_RE = re.compile(r'name="attempt" value="(\d+)"')
 BEAT_RE = re.compile(r'data-heartbeat-url="([^"]+)"')
 OPTION_RE = re.compile(r'<input type="(?:radio|checkbox)" name="(q-[^"]+)" value="([^"]+)"[^>]*>\s*(.*?)</label>',
                        re.S)
+LANG_SPAN_RE = re.compile(r'^<span lang="[^"]*">(.*)</span>$', re.S)
 TEXT_RE = re.compile(r'<input id="q-[^"]+" name="(q-[^"]+)" type="text"')
 
 
@@ -35,11 +36,18 @@ def quiz_form(page: str, answers: dict) -> dict:
     answers: {field name: {"right_html": set of option HTML, "text": typed answer or None}}."""
     form: dict[str, list[str] | str] = {"attempt": ATTEMPT_RE.search(page).group(1)}
     for name, value, label in OPTION_RE.findall(page):
-        if label.strip() in answers[name]["right_html"]:
+        if _unwrapped(label) in answers[name]["right_html"]:
             form.setdefault(name, []).append(html.unescape(value))
     for name in TEXT_RE.findall(page):
         form[name] = answers[name]["text"]
     return form
+
+
+def _unwrapped(label: str) -> str:
+    """The option's own HTML: the page wraps course text in a span carrying the course's language."""
+    label = label.strip()
+    found = LANG_SPAN_RE.match(label)
+    return found.group(1).strip() if found else label
 
 
 class Client:
